@@ -1,0 +1,121 @@
+"""Frozen records: the only contract between pipeline stages.
+
+Each record carries the `doc_id` of the article it came from and character
+offsets into that article's text, so provenance exists from creation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+#: Entity kinds, equal to the local names of the core ontology classes.
+ENTITY_KINDS = ("Nation", "Alliance", "Aircraft", "WeaponSystem", "Base", "Sea", "Location")
+
+#: Relation predicates and the event class each one becomes.
+EVENT_CLASS = {
+    "intercepted": "Interception",
+    "escorted": "Escort",
+    "deployedTo": "Deployment",
+    "respondedTo": "Response",
+}
+PREDICATES = tuple(EVENT_CLASS)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One input document."""
+
+    doc_id: str
+    text: str
+    title: str | None = None
+    date: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    path: str | None = None
+    content_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of article text that names an entity (`key` is its canonical key)."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    kind: str
+    key: str
+    sentence: int = -1
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical entity: `key` is stable across articles (e.g. `nation:RU`, `aircraft:tu-95ms`)."""
+
+    key: str
+    kind: str
+    label: str
+    cls: str = ""  # most specific ontology class, e.g. "Bomber"; defaults to kind
+    aliases: tuple[str, ...] = ()
+    wikidata: str | None = None
+    iso2: str | None = None
+    iso3: str | None = None
+    operators: tuple[str, ...] = ()  # nation keys (aircraft, weapon systems, bases)
+    member_of: tuple[str, ...] = ()  # alliance keys (nations)
+    family: str | None = None  # aircraft: key of the family designation, e.g. aircraft:tu-95
+
+    @property
+    def ontology_class(self) -> str:
+        return self.cls or self.kind
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence a relation was read from, with offsets into the article text."""
+
+    doc_id: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One extracted relation; it also becomes an event node in the graph."""
+
+    predicate: str
+    actor: str  # entity key
+    target: str  # entity key
+    doc_id: str
+    evidence: Evidence
+    confidence: float
+    location: str | None = None  # entity key of a sea/base/place named in the clause
+    date: dt.date | None = None
+    actor_count: int | None = None
+    target_count: int | None = None
+    trigger: str = ""  # the word that signalled the relation, for explanations
+    hedged: bool = False
+
+    @property
+    def event_class(self) -> str:
+        return EVENT_CLASS[self.predicate]
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """Everything extracted from one article."""
+
+    article: Article
+    entities: tuple[Entity, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    operated_by: tuple[tuple[str, str], ...] = field(default=())  # (entity key, nation key) from text
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not built, and why (reported, never fatal to the batch)."""
+
+    source: str
+    reason: str
