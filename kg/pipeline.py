@@ -1,0 +1,247 @@
+"""The one place where the stage order is written down.
+
+    paths -ingest-> Article -nlp-> Doc -extract-> mentions, relations -link-> entities
+          -cache-> OUTDIR/articles/*.json -rdf-> Dataset -> graph.ttl, graph.trig, store/, graph.html
+
+A build extracts only articles that are new or changed (by content hash) and then
+assembles the whole graph from the per-article results in OUTDIR, so building the same
+inputs again changes nothing and building in any order gives the same graph.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph
+
+from kg.cache import read_results, write_atomic, write_result
+from kg.errors import InputError, KgError
+from kg.extract import (
+    body_keys,
+    build_context,
+    extract_relations,
+    mention_records,
+    sentence_case_headings,
+)
+from kg.gazetteer import Gazetteer, default_gazetteer
+from kg.ingest import JsonFields, iter_articles
+from kg.link import article_entities
+from kg.nlp import load_pipeline, surface_forms
+from kg.rdf import bind_prefixes, to_dataset, union_graph
+from kg.records import Article, ArticleResult, Notice, Skipped
+
+MANIFEST = "manifest.json"
+RESULTS_DIR = "articles"
+
+
+@dataclass
+class BuildSummary:
+    """What a build did, for the CLI to print."""
+
+    documents: int = 0
+    extracted: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    entities_by_type: Counter = field(default_factory=Counter)
+    relations_by_predicate: Counter = field(default_factory=Counter)
+    triples: int = 0
+    seconds: float = 0.0
+    outputs: dict[str, Path] = field(default_factory=dict)
+    changed: bool = True
+    warnings: list[str] = field(default_factory=list)
+
+
+class Extractor:
+    """spaCy pipeline + gazetteer, loaded once, turning articles into results."""
+
+    def __init__(self, model: str | None = None, gazetteer: Gazetteer | None = None) -> None:
+        self.gaz = gazetteer or default_gazetteer()
+        self.nlp = load_pipeline(model, gazetteer)
+        self.forms = surface_forms(self.gaz)
+        self.keep_case = {w for s in self.gaz.surfaces for w in s.text.split() if w[:1].isupper()}
+
+    def run(self, articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1
+            ) -> Iterator[ArticleResult | Skipped]:
+        """Results in input order; an article whose extraction fails is a `Skipped`, never fatal."""
+        pairs = ((sentence_case_headings(a.text, self.keep_case), a) for a in articles)
+        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            try:
+                yield self.from_doc(doc, article)
+            except Exception as exc:  # one bad document must not stop the batch
+                yield Skipped(article.path or article.doc_id, f"extraction failed: {type(exc).__name__}: {exc}")
+
+    def from_doc(self, doc: Any, article: Article) -> ArticleResult:
+        ctx = build_context(doc, article, self.gaz, self.forms)
+        relations = extract_relations(ctx)
+        mentions = mention_records(ctx)
+        entities, relations, operated = article_entities(mentions, relations, body_keys(ctx), ctx.operated_by,
+                                                         self.gaz)
+        return ArticleResult(article, tuple(entities), tuple(mentions), tuple(relations),
+                             tuple(sorted(operated.items())))
+
+    def article(self, article: Article) -> ArticleResult:
+        result = next(iter(self.run([article])))
+        if isinstance(result, Skipped):
+            raise KgError(f"{result.source}: {result.reason}")
+        return result
+
+
+def read_manifest(outdir: Path) -> dict[str, dict[str, str]]:
+    path = outdir / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise KgError(f"{path} is unreadable ({exc}); delete it to rebuild OUTDIR from scratch") from exc
+    return dict(data.get("articles", {}))
+
+
+def build(
+    inputs: Sequence[str | Path],
+    outdir: Path,
+    *,
+    model: str | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    fields: JsonFields = JsonFields(),
+    max_chars: int = 1_000_000,
+    batch_size: int = 16,
+    workers: int = 1,
+    window_days: int = 1,
+    html: bool = True,
+    store: bool = True,
+    progress: Callable[[int], None] | None = None,
+    stdin: Any = None,
+) -> BuildSummary:
+    """Extract new or changed articles into OUTDIR and rewrite the graph files from all of them."""
+    started = time.perf_counter()
+    summary = BuildSummary()
+    manifest = read_manifest(outdir)
+    results_dir = outdir / RESULTS_DIR
+    to_extract: list[Article] = []
+    seen: set[str] = set()
+    for record in iter_articles(inputs, include=include, exclude=exclude, fields=fields, max_chars=max_chars,
+                                stdin=stdin):
+        if isinstance(record, Skipped):
+            summary.skipped.append(record)
+        elif isinstance(record, Notice):
+            summary.notices.append(record)
+        else:
+            summary.documents += 1
+            seen.add(record.doc_id)
+            known = manifest.get(record.doc_id)
+            if known and known.get("hash") == record.content_hash and (results_dir / f"{record.doc_id}.json").exists():
+                summary.unchanged += 1
+            else:
+                to_extract.append(record)
+    if summary.documents == 0:
+        reasons = "; ".join(f"{s.source}: {s.reason}" for s in summary.skipped) or "no input given"
+        raise InputError(f"no articles to build ({reasons}). Give .txt/.md/.html/.json/.jsonl files or folders.")
+
+    if to_extract:
+        extractor = Extractor(model)
+        for result in extractor.run(to_extract, batch_size=batch_size, n_process=workers):
+            if isinstance(result, Skipped):
+                summary.skipped.append(result)
+                continue
+            write_result(result, results_dir)
+            manifest[result.article.doc_id] = {"hash": result.article.content_hash,
+                                               "source": result.article.source or result.article.path or ""}
+            summary.extracted += 1
+            if progress:
+                progress(1)
+    summary.changed = summary.extracted > 0 or not (outdir / "graph.ttl").exists()
+    if summary.changed:
+        write_atomic(outdir / MANIFEST, json.dumps({"articles": manifest}, indent=1, sort_keys=True))
+        assemble(outdir, summary, window_days=window_days, html=html, store=store)
+    else:
+        _count(read_results(results_dir), summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _count(results: list[ArticleResult], summary: BuildSummary) -> None:
+    kinds: dict[str, str] = {}
+    for r in results:
+        for e in r.entities:
+            kinds[e.key] = e.kind
+    summary.entities_by_type = Counter(kinds.values())
+    summary.relations_by_predicate = Counter(
+        p for p in {(r.predicate, r.actor, r.target) for res in results for r in res.relations} for p in [p[0]])
+
+
+def assemble(outdir: Path, summary: BuildSummary | None = None, *, window_days: int = 1, html: bool = True,
+             store: bool = True) -> Dataset:
+    """Rewrite graph.ttl, graph.trig, the store and the HTML from every cached article result."""
+    summary = summary or BuildSummary()
+    results = read_results(outdir / RESULTS_DIR)
+    ds = dataset_from_results(results, window_days=window_days)
+    union = union_graph(ds)
+    summary.triples = len(union)
+    _count(results, summary)
+    summary.outputs["graph.ttl"] = write_atomic(outdir / "graph.ttl", union.serialize(format="turtle"))
+    summary.outputs["graph.trig"] = write_atomic(outdir / "graph.trig", ds.serialize(format="trig"))
+    if store:
+        from kg.store import write_store
+
+        summary.outputs["store"] = write_store(ds, outdir / "store")
+    if html:
+        summary.outputs.update(write_pages(union, outdir))
+    return ds
+
+
+def dataset_from_results(results: list[ArticleResult], *, window_days: int = 1) -> Dataset:
+    from kg.ontology import class_hierarchy
+
+    return to_dataset(results, default_gazetteer(), window_days=window_days, hierarchy=class_hierarchy())
+
+
+def write_pages(graph: Graph, outdir: Path, *, title: str = "posture-kg graph", **options: Any) -> dict[str, Path]:
+    """graph.html and timeline.html for a built graph."""
+    from kg.project import to_networkx
+    from kg.render import write_html
+    from kg.timeline import write_timeline
+
+    return {
+        "graph.html": write_html(to_networkx(graph), outdir / "graph.html", title=title, **options),
+        "timeline.html": write_timeline(graph, outdir / "timeline.html"),
+    }
+
+
+def build_article_graph(path: Path, *, model: str | None = None) -> Graph:
+    """One article alone -> its graph (union of its statements); used by `kg evaluate`."""
+    articles = [r for r in iter_articles([path]) if isinstance(r, Article)]
+    if not articles:
+        raise InputError(f"{path}: not a readable article")
+    extractor = Extractor(model)
+    results = [extractor.article(a) for a in articles]
+    graph = union_graph(dataset_from_results(results))
+    bind_prefixes(graph)
+    return graph
+
+
+def remove_articles(outdir: Path, doc_ids: Sequence[str], **options: Any) -> list[str]:
+    """Drop articles (and whatever they alone supported) from OUTDIR; returns the ids removed."""
+    manifest = read_manifest(outdir)
+    removed = []
+    for doc_id in doc_ids:
+        path = outdir / RESULTS_DIR / f"{doc_id}.json"
+        if doc_id not in manifest and not path.exists():
+            known = ", ".join(sorted(manifest)[:10])
+            raise InputError(f"no article {doc_id!r} in {outdir} (articles: {known or 'none'})")
+        path.unlink(missing_ok=True)
+        manifest.pop(doc_id, None)
+        removed.append(doc_id)
+    write_atomic(outdir / MANIFEST, json.dumps({"articles": manifest}, indent=1, sort_keys=True))
+    assemble(outdir, **options)
+    return removed
+
+

@@ -1,0 +1,231 @@
+"""Extraction results -> an rdflib Dataset: one named graph per article plus a derived graph.
+
+No file I/O. The article graphs hold what each article says (entities it mentions, the
+relations and event reports it supports, its evidence); the derived graph holds what
+follows from all of them together (merged events' date, confidence and source count,
+gazetteer facts between entities present, the ontology's class hierarchy). Removing an
+article's graph and re-deriving removes whatever it alone supported.
+
+Events of the same class with the same actor and target whose dates lie within
+`window_days` of each other (and whose locations do not conflict) are one event.
+Its confidence is 1 - Π(1 - cᵢ) over the distinct articles reporting it, cᵢ being the
+best confidence of article i: independent reports make an event more certain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+
+from kg.gazetteer import Gazetteer
+from kg.iris import DERIVED_GRAPH, article_iri, entity_iri, event_iri, evidence_iri, graph_iri
+from kg.records import ArticleResult, Entity, Relation
+from kg.vocab import PK, WD
+
+PREFIXES = {"pk": PK._NS, "id": URIRef("https://w3id.org/posture-kg/id/"), "prov": PROV, "skos": SKOS,
+            "dcterms": DCTERMS, "owl": OWL, "wd": WD, "xsd": XSD}
+
+
+def bind_prefixes(graph: Graph) -> None:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+
+
+@dataclass(frozen=True)
+class EventRef:
+    """Which merged event one extracted relation belongs to."""
+
+    iri: URIRef
+    date: dt.date | None
+
+
+def cluster_events(results: Iterable[ArticleResult], window_days: int = 1) -> dict[tuple[str, int], EventRef]:
+    """(doc_id, relation index) -> merged event. Deterministic whatever the input order."""
+    groups: dict[tuple[str, str, str], list[tuple[dt.date | None, str, int, Relation]]] = defaultdict(list)
+    for result in results:
+        for i, r in enumerate(result.relations):
+            groups[(r.event_class, r.actor, r.target)].append((r.date, result.article.doc_id, i, r))
+    out: dict[tuple[str, int], EventRef] = {}
+    for (cls, actor, target), items in groups.items():
+        dated = sorted((x for x in items if x[0] is not None), key=lambda x: (x[0], x[1], x[2]))
+        clusters: list[list[tuple[dt.date | None, str, int, Relation]]] = []
+        for item in dated:
+            for cluster in clusters:
+                last = cluster[-1]
+                if last[0] is not None and item[0] is not None and (item[0] - last[0]).days <= window_days \
+                        and _locations_agree(cluster, item[3]):
+                    cluster.append(item)
+                    break
+            else:
+                clusters.append([item])
+        for cluster in clusters:
+            first = cluster[0][0]
+            iri = event_iri(cls, actor, target, first)
+            for date, doc_id, i, _ in cluster:
+                out[(doc_id, i)] = EventRef(iri, first)
+        for date, doc_id, i, _ in (x for x in items if x[0] is None):
+            out[(doc_id, i)] = EventRef(event_iri(cls, actor, target, None, doc_id), None)
+    return out
+
+
+def _locations_agree(cluster: list, relation: Relation) -> bool:
+    places = {x[3].location for x in cluster if x[3].location}
+    return not relation.location or not places or relation.location in places
+
+
+def entity_triples(graph: Graph, entity: Entity) -> None:
+    node = entity_iri(entity.key)
+    graph.add((node, RDF.type, PK[entity.ontology_class]))
+    graph.add((node, RDFS.label, Literal(entity.label)))
+    graph.add((node, SKOS.prefLabel, Literal(entity.label)))
+    for alias in entity.aliases:
+        if alias != entity.label:
+            graph.add((node, SKOS.altLabel, Literal(alias)))
+    if entity.wikidata:
+        graph.add((node, OWL.sameAs, WD[entity.wikidata]))
+    if entity.iso2:
+        graph.add((node, PK.isoAlpha2, Literal(entity.iso2)))
+    if entity.iso3:
+        graph.add((node, PK.isoAlpha3, Literal(entity.iso3)))
+
+
+def article_graph(result: ArticleResult, events: dict[tuple[str, int], EventRef], labels: dict[str, str]) -> Graph:
+    """Everything one article contributes."""
+    a = result.article
+    g = Graph(identifier=graph_iri(a.doc_id))
+    art = article_iri(a.doc_id)
+    g.add((art, RDF.type, PK.Article))
+    g.add((art, RDF.type, PROV.Entity))
+    g.add((art, PK.docId, Literal(a.doc_id)))
+    g.add((art, DCTERMS.identifier, Literal(a.doc_id)))
+    if a.title:
+        g.add((art, DCTERMS.title, Literal(a.title)))
+    if a.date:
+        g.add((art, DCTERMS.date, Literal(a.date, datatype=XSD.date)))
+    if a.source or a.path:
+        g.add((art, DCTERMS.source, Literal(a.source or a.path)))
+    if a.url:
+        g.add((art, PROV.hadPrimarySource, URIRef(a.url)) if _is_iri(a.url) else (art, DCTERMS.source, Literal(a.url)))
+    if a.content_hash:
+        g.add((art, PK.contentHash, Literal(a.content_hash)))
+    for entity in result.entities:
+        entity_triples(g, entity)
+        g.add((art, PK.mentions, entity_iri(entity.key)))
+    for key, nation in result.operated_by:
+        g.add((entity_iri(key), PK.operatedBy, entity_iri(nation)))
+    for i, r in enumerate(result.relations):
+        _relation_triples(g, r, events[(a.doc_id, i)], art, labels)
+    return g
+
+
+def _is_iri(text: str) -> bool:
+    return text.startswith(("http://", "https://")) and " " not in text and "<" not in text and '"' not in text
+
+
+def _relation_triples(g: Graph, r: Relation, ref: EventRef, art: URIRef, labels: dict[str, str]) -> None:
+    actor, target = entity_iri(r.actor), entity_iri(r.target)
+    predicate = PK[r.predicate]
+    g.add((actor, predicate, target))
+    ev = ref.iri
+    g.add((ev, RDF.type, PK[r.event_class]))
+    g.add((ev, PK.directProperty, predicate))
+    g.add((ev, RDFS.label, Literal(f"{labels.get(r.actor, r.actor)} {r.predicate} {labels.get(r.target, r.target)}")))
+    g.add((ev, PK.actor, actor))
+    g.add((ev, PK.target, target))
+    if r.predicate == "deployedTo":
+        g.add((ev, PK.destination, target))
+    if r.location:
+        g.add((ev, PK.location, entity_iri(r.location)))
+    if r.actor_count:
+        g.add((ev, PK.actorCount, Literal(r.actor_count)))
+    if r.target_count:
+        g.add((ev, PK.targetCount, Literal(r.target_count)))
+    g.add((ev, PROV.wasDerivedFrom, art))
+    e = r.evidence
+    node = evidence_iri(e.doc_id, e.start, e.end)
+    g.add((ev, PK.evidence, node))
+    g.add((node, RDF.type, PK.Evidence))
+    g.add((node, PK.sentence, Literal(e.text)))
+    g.add((node, PK.startChar, Literal(e.start)))
+    g.add((node, PK.endChar, Literal(e.end)))
+    g.add((node, PK.trigger, Literal(r.trigger)))
+    g.add((node, PK.hedged, Literal(r.hedged)))
+    g.add((node, PK.confidence, Literal(r.confidence, datatype=XSD.decimal)))
+    if r.date:
+        g.add((node, PK.date, Literal(r.date, datatype=XSD.date)))
+    g.add((node, PROV.wasQuotedFrom, art))
+
+
+def derived_graph(results: list[ArticleResult], events: dict[tuple[str, int], EventRef], gaz: Gazetteer,
+                  hierarchy: Graph | None = None) -> Graph:
+    """What follows from all articles together."""
+    g = Graph(identifier=DERIVED_GRAPH)
+    present: dict[str, Entity] = {}
+    for result in results:
+        for entity in result.entities:
+            present.setdefault(entity.key, entity)
+    for key, entity in present.items():
+        node = entity_iri(key)
+        for nation in entity.operators:
+            if nation in present:
+                g.add((node, PK.operatedBy, entity_iri(nation)))
+        for alliance in entity.member_of:
+            if alliance in present:
+                g.add((node, PK.memberOf, entity_iri(alliance)))
+        if entity.located_in and entity.located_in in present:
+            g.add((node, PK.locatedIn, entity_iri(entity.located_in)))
+        if entity.family and entity.family in present:
+            g.add((node, PK.variantOf, entity_iri(entity.family)))
+    best: dict[URIRef, dict[str, float]] = defaultdict(dict)
+    dates: dict[URIRef, dt.date | None] = {}
+    for result in results:
+        for i, r in enumerate(result.relations):
+            ref = events[(result.article.doc_id, i)]
+            per_doc = best[ref.iri]
+            per_doc[r.doc_id] = max(per_doc.get(r.doc_id, 0.0), r.confidence)
+            dates[ref.iri] = ref.date
+    for iri, per_doc in best.items():
+        doubt = 1.0
+        for c in per_doc.values():
+            doubt *= 1.0 - c
+        g.add((iri, PK.confidence, Literal(round(1.0 - doubt, 3), datatype=XSD.decimal)))
+        g.add((iri, PK.sourceCount, Literal(len(per_doc))))
+        if dates[iri]:
+            g.add((iri, PK.date, Literal(dates[iri], datatype=XSD.date)))
+    if hierarchy is not None:
+        for triple in hierarchy:
+            g.add(triple)
+    return g
+
+
+def to_dataset(results: list[ArticleResult], gaz: Gazetteer, *, window_days: int = 1,
+               hierarchy: Graph | None = None) -> Dataset:
+    """All articles' named graphs and the derived graph, in one Dataset."""
+    results = sorted(results, key=lambda r: r.article.doc_id)
+    events = cluster_events(results, window_days)
+    labels = {e.key: e.label for r in results for e in r.entities}
+    ds = Dataset()
+    bind_prefixes(ds)
+    for result in results:
+        g = article_graph(result, events, labels)
+        target = ds.graph(g.identifier)
+        for triple in g:
+            target.add(triple)
+    derived = ds.graph(DERIVED_GRAPH)
+    for triple in derived_graph(results, events, gaz, hierarchy):
+        derived.add(triple)
+    return ds
+
+
+def union_graph(ds: Dataset) -> Graph:
+    """Every statement of every named graph, as one graph (what graph.ttl holds)."""
+    g = Graph()
+    bind_prefixes(g)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g
