@@ -44,11 +44,23 @@ Span = Any
 Doc = Any
 
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
-_CORE_SKIP = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "appos", "punct", "prep", "parataxis"}
+_CORE_SKIP = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "appos", "punct", "prep", "dative", "parataxis"}
+_PREP = ("prep", "dative")
 _PLACE_KINDS = {"Nation", "Base", "Sea", "Location"}
 _ACTOR_KINDS = {"Nation", "Alliance"}
 _PLACE_PREPS = {"near", "around", "off", "in", "over", "at", "toward", "towards", "into", "across", "along",
                 "within", "inside", "on", "above", "through", "close", "between"}
+_QUANTITY_HEADS = {"pair", "couple", "number", "group", "flight", "formation", "dozen", "trio", "one", "two",
+                   "three", "four", "some", "several", "both", "all", "each", "many", "none", "most", "squadron",
+                   "squadrons", "wave", "series", "batch", "contingent", "detachment", "rotation"}
+_PLACE_NOUNS = {"airspace", "territory", "territories", "waters", "border", "borders", "coast", "coastline",
+                "soil", "zone", "adiz", "region", "area", "island", "islands", "skies", "sky", "shores", "peninsula"}
+_CAUSE_NOUNS = {"activity", "activities", "launch", "launches", "incursion", "incursions", "provocation",
+                "provocations", "drill", "drills", "exercise", "exercises", "flight", "flights", "test", "tests",
+                "deployment", "move", "incident", "incidents", "violation", "violations", "patrol", "patrols",
+                "buildup", "build-up", "threat", "threats", "aggression", "intrusion", "intrusions"}
+_DESCRIBE_VERBS = {"describe", "call", "see", "view", "characterise", "characterize", "portray", "present",
+                   "frame", "label", "justify", "term", "regard", "consider", "bill", "cast", "explain"}
 _MILITARY_NOUNS = frozenset(LEXICON.get("military_nouns", [])) | {
     "troop", "troops", "force", "forces", "soldier", "soldiers", "unit", "units", "battalion", "battalions",
     "brigade", "brigades", "squadron", "squadrons", "jet", "jets", "aircraft", "bomber", "bombers", "fighter",
@@ -198,7 +210,7 @@ def _core_tokens(head: Token) -> list[Token]:
 def _pp_tokens(head: Token, preps: set[str]) -> list[Token]:
     out: list[Token] = []
     for child in head.children:
-        if child.dep_ == "prep" and child.lower_ in preps:
+        if child.dep_ in _PREP and child.lower_ in preps:
             out.extend(child.subtree)
     return out
 
@@ -238,24 +250,24 @@ def resolve_np(ctx: DocContext, head: Token, *, exclude: set[str] | frozenset[st
     # "the pair of Tu-95s", "a number of Chinese jets": the entity sits in the "of" phrase
     out: list[Arg] = []
     for h in heads:
-        if h.lower_ in {"pair", "couple", "number", "group", "flight", "formation", "dozen", "trio"}:
-            of = [c for c in h.children if c.dep_ == "prep" and c.lower_ == "of"]
+        if h.lower_ in _QUANTITY_HEADS or (h.pos_ == "NUM" and h.dep_ != "nummod"):
+            of = [c for c in h.children if c.dep_ in _PREP and c.lower_ == "of"]
             objs = [g for c in of for g in c.children if g.dep_ == "pobj"]
             if objs:
                 for arg in resolve_np(ctx, objs[0], exclude=exclude, allow_context=allow_context):
                     out.append(Arg(arg.key, arg.kind, arg.token, arg.count or _nummod(objs[0]) or 2
                                    if h.lower_ == "pair" else arg.count, arg.operator, arg.via_context))
                 continue
-        arg = _resolve_head(ctx, h, exclude, allow_context)
-        if arg is not None and all(a.key != arg.key for a in out):
-            out.append(arg)
+        for arg in _resolve_head(ctx, h, exclude, allow_context):
+            if all(a.key != arg.key for a in out):
+                out.append(arg)
     return out
 
 
-def _resolve_head(ctx: DocContext, head: Token, exclude: set[str] | frozenset[str], allow_context: bool) -> Arg | None:
+def _resolve_head(ctx: DocContext, head: Token, exclude: set[str] | frozenset[str], allow_context: bool) -> list[Arg]:
     own = ctx.by_token.get(head.i)
     core = _core_tokens(head)
-    ments = [m for m in _ments_in(ctx, core) if m.key not in exclude]
+    ments = [m for m in _ments_in(ctx, core) if m.key not in exclude and not _maker(m)]
     if own is not None and own.key not in exclude:
         ments = [own, *[m for m in ments if m is not own]]
     specific = [m for m in ments if m.kind in {"Aircraft", "WeaponSystem", "Base", "Sea", "Location"}]
@@ -273,40 +285,54 @@ def _resolve_head(ctx: DocContext, head: Token, exclude: set[str] | frozenset[st
     category = CATEGORY_NOUNS.get(head.lower_)
     if specific:
         m = specific[0]
-        return Arg(m.key, m.kind, head.i, count, operator if m.kind in {"Aircraft", "WeaponSystem"} else None)
+        return [Arg(m.key, m.kind, head.i, count, operator if m.kind in {"Aircraft", "WeaponSystem"} else None)]
     if category and definite and allow_context:
-        found = _antecedent(ctx, head, category, operator, exclude)
-        if found is not None:
-            return Arg(found.key, found.kind, head.i, count, operator, via_context=True)
+        plural = head.tag_ in {"NNS", "NNPS"} or head.lower_ in {"aircraft", "targets"}
+        found = _antecedents(ctx, head, category, operator, exclude, plural)
+        if found:
+            return [Arg(m.key, m.kind, head.i, count, operator, via_context=True) for m in found]
     if named:
-        return Arg(named[0].key, named[0].kind, head.i, count)
+        return [Arg(named[0].key, named[0].kind, head.i, count)]
     if demonyms:
-        return Arg(demonyms[0].key, demonyms[0].kind, head.i, count)
+        return [Arg(demonyms[0].key, demonyms[0].kind, head.i, count)]
     of_ments = [m for m in _ments_in(ctx, _pp_tokens(head, {"of"})) if m.kind in _ACTOR_KINDS and m.key not in exclude]
-    if of_ments and head.lower_ in ORG_HEADS | {"forces"}:
-        return Arg(of_ments[0].key, of_ments[0].kind, head.i, count)
+    if of_ments and (head.lower_ in ORG_HEADS or head.lower_ in CATEGORY_NOUNS or head.lemma_.lower() in _MILITARY_NOUNS):
+        return [Arg(of_ments[0].key, of_ments[0].kind, head.i, count)]
     if allow_context and head.pos_ == "PRON" and head.lower_ in {"they", "them", "it"}:
-        found = _antecedent(ctx, head, "Aircraft" if head.lower_ != "it" else "Actor", None, exclude)
-        if found is not None:
-            return Arg(found.key, found.kind, head.i, count, via_context=True)
-    return None
+        found = _antecedents(ctx, head, "Aircraft" if head.lower_ != "it" else "Actor", None, exclude,
+                             head.lower_ != "it")
+        return [Arg(m.key, m.kind, head.i, count, via_context=True) for m in found]
+    return []
 
 
-def _antecedent(ctx: DocContext, head: Token, category: str, operator: str | None,
-                exclude: set[str] | frozenset[str]) -> Ment | None:
-    """The most recent compatible mention before `head` (this sentence or the three before it)."""
+def _maker(m: Ment) -> bool:
+    """"U.S.-made", "Russian-built": the maker, not the owner."""
+    doc = m.span.doc
+    nxt = doc[m.span.end: m.span.end + 2]
+    return len(nxt) == 2 and nxt[0].text in {"-", "\u2010", "\u2013"} and nxt[1].lower_ in {
+        "made", "built", "designed", "manufactured", "supplied", "produced", "developed"}
+
+
+def _antecedents(ctx: DocContext, head: Token, category: str, operator: str | None,
+                 exclude: set[str] | frozenset[str], plural: bool) -> list[Ment]:
+    """The most recent compatible mention before `head` (this sentence or the three before it);
+    for a plural, every compatible mention of that mention's sentence."""
     sent_starts = sorted({t.sent.start for t in ctx.doc})
     here = sent_starts.index(head.sent.start)
     window_start = ctx.doc[sent_starts[max(here - 3, 0)]].idx
+    found: list[Ment] = []
     for m in reversed(ctx.ments):
         if m.start >= head.idx or m.start < window_start or m.key in exclude or m.heading:
             continue
-        if m.span.start <= head.i < m.span.end:
+        if m.span.start <= head.i < m.span.end or not _compatible(ctx, m, category, operator):
             continue
-        if not _compatible(ctx, m, category, operator):
-            continue
-        return m
-    return None
+        if found and (not plural or m.span.sent.start != found[0].span.sent.start):
+            break
+        if all(f.key != m.key for f in found):
+            found.append(m)
+        if not plural:
+            break
+    return sorted(found, key=lambda m: m.start)
 
 
 def _compatible(ctx: DocContext, m: Ment, category: str, operator: str | None) -> bool:
@@ -359,7 +385,7 @@ def _is_passive(verb: Token) -> bool:
 
 def _agent(verb: Token) -> Token | None:
     for c in verb.children:
-        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+        if c.dep_ == "agent" or (c.dep_ in _PREP and c.lower_ == "by"):
             objs = _children(c, "pobj")
             if objs:
                 return objs[0]
@@ -639,7 +665,7 @@ def _location(ctx: DocContext, verb: Token) -> str | None:
     ranked: list[tuple[int, int, str]] = []
     rank = {"Sea": 0, "Base": 1, "Location": 2, "Nation": 3}
     for v in verbs:
-        for prep in _children(v, "prep"):
+        for prep in _children(v, *_PREP):
             if prep.lower_ not in LOCATION_PREPS:
                 continue
             for m in _ments_in(ctx, prep.subtree):
@@ -702,7 +728,7 @@ def _destinations(ctx: DocContext, verb: Token, theme_head: Token | None) -> lis
                 continue
             if child.dep_ == "conj" and child.pos_ in {"VERB", "AUX"}:
                 continue
-            if child.dep_ == "prep":
+            if child.dep_ in _PREP:
                 word = child.lower_
                 if word == "from" or word not in DESTINATION_PREPS:
                     if word in {"for", "with", "as", "during", "under"}:
@@ -736,7 +762,7 @@ def _destinations(ctx: DocContext, verb: Token, theme_head: Token | None) -> lis
 def _unknown_places(ctx: DocContext, verb: Token) -> list[tuple[int, int, Arg]]:
     """Destinations the gazetteer lacks but the NER knows as places (GPE, LOC, FAC)."""
     out = []
-    for prep in _children(verb, "prep"):
+    for prep in _children(verb, *_PREP):
         if prep.lower_ not in {"to", "into", "at", "in"}:
             continue
         for obj in _children(prep, "pobj"):
@@ -757,27 +783,42 @@ def _unknown_places(ctx: DocContext, verb: Token) -> list[tuple[int, int, Arg]]:
 
 
 def _nations_in(ctx: DocContext, tokens: Iterable[Token], exclude: set[str]) -> list[Arg]:
-    """Nation-level parties named in a phrase, skipping places ("drills near Taiwan")."""
+    """Nation-level parties named in a phrase, skipping places ("drills near Taiwan", "Polish airspace").
+
+    Owners and agents of the phrase's head ("NATO's reinforcement of Poland", "drills conducted
+    by China") outrank other nations in it.
+    """
     tokens = list(tokens)
     if not tokens:
         return []
     top = {t.i for t in tokens}
-    out: list[Arg] = []
+    heads = [t for t in tokens if t.head.i not in top or t.head.i == t.i]
+    primary: set[int] = set()
+    for h in heads:
+        for conj in [h, *h.conjuncts]:
+            primary.update(t.i for t in _core_tokens(conj) if t.i != conj.i or conj.i in ctx.by_token)
+    for t in tokens:
+        if t.dep_ == "pobj" and t.head.lower_ == "by" or t.dep_ == "agent":
+            primary.update(x.i for x in t.subtree)
+    first: list[Arg] = []
+    rest: list[Arg] = []
     for m in _ments_in(ctx, tokens):
-        if _under_place_prep(m.span.root, top):
+        if _under_place_prep(m.span.root, top) or _maker(m) or m.span.root.head.lower_ in _PLACE_NOUNS:
             continue
         arg = Arg(m.key, m.kind, m.span.root.i)
         if m.kind in {"Aircraft", "WeaponSystem"}:
-            core_owner = _resolve_head(ctx, m.span.root, frozenset(), False)
-            nation = nation_of(ctx, core_owner) if core_owner else nation_of(ctx, arg)
+            owned = _resolve_head(ctx, m.span.root, frozenset(), False)
+            nation = nation_of(ctx, owned[0]) if owned else nation_of(ctx, arg)
         elif m.kind in _ACTOR_KINDS:
             nation = m.key
         else:
             nation = None
-        if nation and nation not in exclude and all(a.key != nation for a in out):
-            kind = "Alliance" if nation.startswith("alliance:") else "Nation"
-            out.append(Arg(nation, kind, m.span.root.i))
-    return out
+        if not nation or nation in exclude:
+            continue
+        bucket = first if m.span.root.i in primary else rest
+        if all(a.key != nation for a in [*first, *rest]):
+            bucket.append(Arg(nation, "Alliance" if nation.startswith("alliance:") else "Nation", m.span.root.i))
+    return first or rest
 
 
 def _under_place_prep(token: Token, within: set[int]) -> bool:
@@ -789,25 +830,55 @@ def _under_place_prep(token: Token, within: set[int]) -> bool:
     return False
 
 
+def _is_event_reference(head: Token) -> bool:
+    return head.lower_ in EVENT_NOUNS or head.lemma_.lower() in EVENT_NOUNS or (
+        head.pos_ == "PRON" and head.lower_ in {"it", "this", "that", "them", "they", "these", "those"})
+
+
 def _actor_level(ctx: DocContext, head: Token | None, sent: Span) -> list[Arg]:
     """The nation or alliance acting: the subject's nations, or the last sentence's actors for "this move"."""
     if head is None:
         return []
-    args = resolve_np(ctx, head, allow_context=False)
     nations: list[Arg] = []
-    for arg in args:
-        nation = nation_of(ctx, arg)
+
+    def add(nation: str | None, token: int, via: bool = False) -> None:
         if nation and all(n.key != nation for n in nations):
-            nations.append(Arg(nation, "Alliance" if nation.startswith("alliance:") else "Nation", arg.token,
-                               via_context=arg.via_context))
+            nations.append(Arg(nation, "Alliance" if nation.startswith("alliance:") else "Nation", token,
+                               via_context=via))
+
+    if head.lemma_.lower() in ORG_HEADS or head.lemma_.lower() in _MILITARY_NOUNS:
+        # "South Korean and US forces": every nation that owns the forces acts
+        for m in _ments_in(ctx, _core_tokens(head)):
+            if m.kind in _ACTOR_KINDS and not _maker(m):
+                add(m.key, m.span.root.i)
+    if not nations:
+        for arg in resolve_np(ctx, head, allow_context=head.pos_ == "PRON" and head.lower_ in {"they", "them"}):
+            add(nation_of(ctx, arg), arg.token, arg.via_context)
     if nations:
         return nations
-    if head.lower_ in EVENT_NOUNS or head.lemma_.lower() in EVENT_NOUNS:
+    if _is_event_reference(head) or head.pos_ in {"NOUN", "PROPN"}:
         inside = _nations_in(ctx, [t for t in head.subtree if t.i != head.i], set())
         if inside:
             return inside
-        return [Arg(a.key, a.kind, a.token, via_context=True) for a in _last_salient(ctx, sent)]
+    if _is_event_reference(head):
+        return [Arg(a.key, a.kind, a.token, via_context=True) for a in _salient_before(ctx, sent, head)]
     return []
+
+
+def _salient_before(ctx: DocContext, sent: Span, token: Token) -> list[Arg]:
+    """Actors in force at `token`: this sentence's own subject if it precedes, else the last sentence's."""
+    root = sent.root
+    subj = _subject(root) if root.pos_ in {"VERB", "AUX"} else None
+    if subj is not None and subj.i < token.i and not _is_event_reference(subj) and token.i not in \
+            {t.i for t in subj.subtree}:
+        here = []
+        for arg in resolve_np(ctx, subj, allow_context=False):
+            nation = nation_of(ctx, arg)
+            if nation and all(h.key != nation for h in here):
+                here.append(Arg(nation, "Nation", subj.i))
+        if here:
+            return here
+    return _last_salient(ctx, sent)
 
 
 def _respond_verb_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) -> Iterator[Candidate]:
@@ -817,7 +888,7 @@ def _respond_verb_candidates(ctx: DocContext, sent: Span, verb: Token, base: flo
         return
     exclude = {a.key for a in actors}
     target_tokens: list[Token] = []
-    for prep in _children(verb, "prep"):
+    for prep in _children(verb, *_PREP):
         if prep.lower_ in {"to", "against"}:
             target_tokens += [t for obj in _children(prep, "pobj", "pcomp") for t in obj.subtree]
     for child in _children(verb, "xcomp", "advcl"):
@@ -826,9 +897,16 @@ def _respond_verb_candidates(ctx: DocContext, sent: Span, verb: Token, base: flo
             if obj is not None:
                 target_tokens += list(obj.subtree)
     targets = _nations_in(ctx, target_tokens, exclude)
+    confidence = base
+    if not target_tokens:
+        targets = [a for a in _last_salient(ctx, sent) if a.key not in exclude]
+        confidence *= 0.7
+    elif not targets and any(_is_event_reference(t) for t in target_tokens if t.dep_ in {"pobj", "dobj"}):
+        targets = [a for a in _last_salient(ctx, sent) if a.key not in exclude]
+        confidence *= 0.8
     for actor in actors:
         for target in targets:
-            yield Candidate("respondedTo", actor, target, sent, verb, base * (0.85 if actor.via_context else 1.0))
+            yield Candidate("respondedTo", actor, target, sent, verb, confidence * (0.85 if actor.via_context else 1.0))
 
 
 def _counter_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) -> Iterator[Candidate]:
@@ -858,7 +936,7 @@ def _noun_candidates(ctx: DocContext, sent: Span, noun: Token, lemma: str) -> It
 
 
 def _prep_objects(noun: Token, word: str) -> list[Token]:
-    return [obj for prep in _children(noun, "prep") if prep.lower_ == word for obj in _children(prep, "pobj")]
+    return [obj for prep in _children(noun, *_PREP) if prep.lower_ == word for obj in _children(prep, "pobj")]
 
 
 def _contact_noun_candidates(ctx: DocContext, sent: Span, noun: Token, predicate: str) -> Iterator[Candidate]:
@@ -885,7 +963,7 @@ def _noun_negated(noun: Token) -> bool:
 
 
 def _location_of_noun(ctx: DocContext, noun: Token) -> str | None:
-    for prep in _children(noun, "prep"):
+    for prep in _children(noun, *_PREP):
         if prep.lower_ in LOCATION_PREPS:
             for m in _ments_in(ctx, prep.subtree):
                 if m.kind in {"Sea", "Base", "Location"}:
@@ -917,10 +995,13 @@ def _deploy_noun_candidates(ctx: DocContext, sent: Span, noun: Token) -> Iterato
 
 def _response_noun_candidates(ctx: DocContext, sent: Span, noun: Token) -> Iterator[Candidate]:
     """"Russia's response to X", "in response to X", "was a response to X", "In reaction, Japan ..."."""
-    to_objs = _prep_objects(noun, "to") + _prep_objects(noun, "against")
-    target_tokens = [t for obj in to_objs for t in obj.subtree]
-    for prep in _children(noun, "prep"):
-        if prep.lower_ == "to" and not _children(prep, "pobj"):
+    if _noun_negated(noun) or any(c.dep_ == "neg" for c in noun.head.children):
+        return
+    target_preps = {"to", "against"} | ({"for"} if noun.lemma_.lower() in {"retaliation", "reprisal"} else set())
+    objs = [o for word in target_preps for o in _prep_objects(noun, word)]
+    target_tokens = [t for obj in objs for t in obj.subtree]
+    for prep in _children(noun, *_PREP):
+        if prep.lower_ in target_preps and not _children(prep, "pobj"):
             target_tokens += [t for c in prep.children for t in c.subtree]
     actors = _response_actor(ctx, sent, noun)
     if not actors:
@@ -929,12 +1010,13 @@ def _response_noun_candidates(ctx: DocContext, sent: Span, noun: Token) -> Itera
     confidence = 0.85
     if target_tokens:
         targets = _nations_in(ctx, target_tokens, exclude)
-    elif noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.i <= sent.start + 1:
+        if not targets and any(_is_event_reference(o) or o.lemma_.lower() in _CAUSE_NOUNS for o in objs):
+            targets = [a for a in _last_salient(ctx, sent) if a.key not in exclude]
+            confidence = 0.7
+    elif noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.pos_ in {"VERB", "AUX"}:
         # "In reaction, X scrambled jets as Beijing and Moscow ...": the cause is in context
         rest = [t for t in sent if t.i > noun.i and not _in_np_of(t, actors)]
         targets = [a for a in _nations_in(ctx, rest, exclude) if a.key not in exclude]
-        subj_nations = {a.key for a in actors}
-        targets = [t for t in targets if t.key not in subj_nations]
         if not targets:
             targets = [a for a in _last_salient(ctx, sent) if a.key not in exclude]
         confidence = 0.7
@@ -960,7 +1042,15 @@ def _response_actor(ctx: DocContext, sent: Span, noun: Token) -> list[Arg]:
     if owners:
         return [Arg(owners[0].key, owners[0].kind, owners[0].span.root.i)]
     head = noun.head
-    if noun.dep_ == "pobj" and head.dep_ == "prep":
+    governor_verb = head.head if noun.dep_ == "pobj" and head.lower_ == "as" else head
+    if governor_verb.lemma_.lower() in _DESCRIBE_VERBS and noun.dep_ in {"pobj", "oprd", "attr", "dobj", "conj", "ccomp"}:
+        # "officials described the deployment as a response to ...": the deployment's actor
+        described = _children(governor_verb, "dobj", "nsubjpass")
+        if described:
+            return _actor_level(ctx, described[0], sent)
+    if noun.dep_ == "conj":
+        return _response_actor(ctx, sent, noun.head)
+    if noun.dep_ == "pobj" and head.dep_ in _PREP:
         governor = head.head
         # "NATO conducting exercises in response to ...", "X was seen as a response to ..."
         if governor.pos_ in {"VERB", "AUX"}:
@@ -1006,8 +1096,8 @@ def operator_facts(ctx: DocContext) -> dict[str, str]:
     for m in ctx.ments:
         if m.kind not in {"Aircraft", "WeaponSystem"}:
             continue
-        arg = _resolve_head(ctx, m.span.root, frozenset(), False)
-        owner = arg.operator if arg is not None and arg.key == m.key else None
+        args = _resolve_head(ctx, m.span.root, frozenset(), False)
+        owner = args[0].operator if args and args[0].key == m.key else None
         if owner:
             facts.setdefault(m.key, set()).add(owner)
     return {key: next(iter(owners)) for key, owners in facts.items() if len(owners) == 1}

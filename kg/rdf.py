@@ -15,6 +15,7 @@ best confidence of article i: independent reports make an event more certain.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -155,7 +156,7 @@ def _relation_triples(g: Graph, r: Relation, ref: EventRef, art: URIRef, labels:
     g.add((node, PK.endChar, Literal(e.end)))
     g.add((node, PK.trigger, Literal(r.trigger)))
     g.add((node, PK.hedged, Literal(r.hedged)))
-    g.add((node, PK.confidence, Literal(r.confidence, datatype=XSD.decimal)))
+    g.add((node, PK.confidence, Literal(Decimal(str(r.confidence)))))
     if r.date:
         g.add((node, PK.date, Literal(r.date, datatype=XSD.date)))
     g.add((node, PROV.wasQuotedFrom, art))
@@ -193,7 +194,7 @@ def derived_graph(results: list[ArticleResult], events: dict[tuple[str, int], Ev
         doubt = 1.0
         for c in per_doc.values():
             doubt *= 1.0 - c
-        g.add((iri, PK.confidence, Literal(round(1.0 - doubt, 3), datatype=XSD.decimal)))
+        g.add((iri, PK.confidence, Literal(Decimal(str(round(1.0 - doubt, 3))))))
         g.add((iri, PK.sourceCount, Literal(len(per_doc))))
         if dates[iri]:
             g.add((iri, PK.date, Literal(dates[iri], datatype=XSD.date)))
