@@ -1,0 +1,39 @@
+"""`kg ontology`: the ontology as Markdown or HTML documentation, or as its Turtle source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg import ontology
+from kg.cli.common import handle_errors
+
+
+@click.command("ontology")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(ontology.FORMATS),
+    default="md",
+    show_default=True,
+    help="md or html documentation of every class and property, or the ttl source.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE instead of standard output.",
+)
+@handle_errors
+def ontology_command(fmt: str, output: Path | None) -> None:
+    """Print or write the posture ontology (classes, properties, labels, comments)."""
+    if output is None:
+        click.echo(ontology.render(fmt), nl=False)
+    else:
+        path = ontology.write_documentation(fmt, output)
+        click.echo(f"wrote {path}", err=True)
+
+
+COMMANDS = [ontology_command]
