@@ -1,0 +1,384 @@
+"""RDF graph → networkx MultiDiGraph (and event rows), with plain str/int/float attributes only.
+
+rdflib types end here: GraphML, GEXF, Gephi and the HTML renderer all want primitives, and a
+stray `Literal` or `URIRef` in an attribute makes their writers fail or stringify oddly.
+The input graph is only read, never changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import networkx as nx
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from kg.records import ENTITY_KINDS, EVENT_CLASS
+from kg.vocab import PK, WD
+
+#: The direct relations between entities, in the order they are listed everywhere.
+DIRECT_PREDICATES = ("intercepted", "escorted", "deployedTo", "respondedTo")
+#: Entity facts that also become edges (kind "fact").
+FACT_PREDICATES = ("operatedBy", "memberOf")
+
+_EVENT_PREDICATE = {cls: pred for pred, cls in EVENT_CLASS.items()}
+
+#: Used only when graph.ttl lacks the class hierarchy: the ontology's own subclasses.
+_BUILTIN_SUPER: dict[str, str] = {
+    **{
+        name: "Aircraft"
+        for name in (
+            "Fighter",
+            "Bomber",
+            "AttackAircraft",
+            "MaritimePatrolAircraft",
+            "ReconnaissanceAircraft",
+            "AirborneEarlyWarningAircraft",
+            "TankerAircraft",
+            "TransportAircraft",
+            "Helicopter",
+            "UnmannedAircraft",
+        )
+    },
+    **{name: "WeaponSystem" for name in ("AirDefenceSystem", "MissileSystem", "NavalCombatSystem")},
+}
+
+
+def local_name(iri: Node | str) -> str:
+    """The part of an IRI after the last '#' or '/' (the class or property name)."""
+    text = str(iri)
+    cut = max(text.rfind("#"), text.rfind("/"))
+    return text[cut + 1 :] if cut >= 0 else text
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article an event was read from, with the evidence sentence (plain text, unescaped)."""
+
+    article: str  # article IRI
+    title: str  # title, else identifier
+    url: str  # dcterms:source (URL or path), "" if absent
+    date: str  # ISO date of the article, "" if absent
+    sentence: str
+    trigger: str
+    hedged: bool
+    start: int
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event node flattened to primitives (used by the projection and the timeline)."""
+
+    iri: str
+    cls: str  # event class local name, e.g. "Interception"
+    predicate: str  # direct property local name, e.g. "intercepted"
+    actor: str  # entity IRI
+    target: str  # entity IRI ("" if absent); for deployments the destination when no target
+    actor_label: str
+    target_label: str
+    places: tuple[str, ...]  # labels of location / destination
+    date: str  # ISO date or ""
+    confidence: float
+    label: str
+    sources: tuple[Source, ...]
+
+
+def _text(value: Node) -> str:
+    """A literal or IRI as a plain string; dates become ISO strings."""
+    if isinstance(value, Literal):
+        py = value.toPython()
+        if isinstance(py, dt.datetime | dt.date):
+            return py.isoformat()
+        return str(value)
+    return str(value)
+
+
+def _float(value: Node | None, default: float = 0.0) -> float:
+    if isinstance(value, Literal):
+        py = value.toPython()
+        if isinstance(py, int | float | Decimal) and not isinstance(py, bool):
+            return float(py)
+        try:
+            return float(str(value))
+        except ValueError:
+            return default
+    return default
+
+
+def _int(value: Node | None, default: int = 0) -> int:
+    if isinstance(value, Literal):
+        try:
+            return int(str(value))
+        except ValueError:
+            return default
+    return default
+
+
+def _pick_literal(values: Iterable[Node]) -> str | None:
+    """Prefer untagged or English literals, then the smallest, so the choice is deterministic."""
+    lits = [v for v in values if isinstance(v, Literal)]
+    if not lits:
+        return None
+    lits.sort(key=lambda lit: (lit.language not in (None, "en"), lit.language or "", str(lit)))
+    return str(lits[0])
+
+
+class _Reader:
+    """Lookups over one graph, cached: class resolution, labels, articles."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._core_of: dict[Node, tuple[str, int] | None] = {}
+        self._labels: dict[Node, str] = {}
+        self._articles: dict[Node, tuple[str, str, str]] = {}
+        self._super: dict[Node, list[Node]] = defaultdict(list)
+        for sub, sup in graph.subject_objects(RDFS.subClassOf):
+            if sub != sup:
+                self._super[sub].append(sup)
+
+    def core_class(self, cls: Node) -> tuple[str, int] | None:
+        """(core class local name, distance) for an entity class, None for anything else."""
+        if cls in self._core_of:
+            return self._core_of[cls]
+        found: tuple[str, int] | None = None
+        seen = {cls}
+        queue: deque[tuple[Node, int]] = deque([(cls, 0)])
+        while queue:
+            current, dist = queue.popleft()
+            name = local_name(current)
+            if name in ENTITY_KINDS:
+                found = (name, dist)
+                break
+            parents = sorted(self._super.get(current, ()), key=str)
+            if not parents and name in _BUILTIN_SUPER and str(current).startswith(str(PK._NS)):
+                parents = [PK[_BUILTIN_SUPER[name]]]
+            for parent in parents:
+                if parent not in seen:
+                    seen.add(parent)
+                    queue.append((parent, dist + 1))
+        self._core_of[cls] = found
+        return found
+
+    def entity_class(self, subject: Node) -> tuple[str, str] | None:
+        """(kind, most specific class local name) if `subject` is an entity."""
+        best: tuple[int, str, str] | None = None
+        for cls in self.graph.objects(subject, RDF.type):
+            core = self.core_class(cls)
+            if core is None:
+                continue
+            kind, dist = core
+            cand = (-dist, local_name(cls), kind)
+            if best is None or cand < best:
+                best = cand
+        if best is None:
+            return None
+        return best[2], best[1]
+
+    def label(self, subject: Node) -> str:
+        if subject not in self._labels:
+            text = _pick_literal(self.graph.objects(subject, RDFS.label))
+            if text is None:
+                text = _pick_literal(self.graph.objects(subject, SKOS.prefLabel))
+            self._labels[subject] = text if text is not None else local_name(subject)
+        return self._labels[subject]
+
+    def article(self, subject: Node) -> tuple[str, str, str]:
+        """(title or id, source, ISO date) of an article."""
+        if subject not in self._articles:
+            g = self.graph
+            title = (
+                _pick_literal(g.objects(subject, DCTERMS.title))
+                or _pick_literal(g.objects(subject, DCTERMS.identifier))
+                or _pick_literal(g.objects(subject, PK.docId))
+                or local_name(subject)
+            )
+            source = _pick_literal(g.objects(subject, DCTERMS.source)) or ""
+            date = g.value(subject, DCTERMS.date)
+            self._articles[subject] = (title, source, _text(date) if date is not None else "")
+        return self._articles[subject]
+
+
+def _entities(reader: _Reader) -> dict[Node, tuple[str, str]]:
+    out: dict[Node, tuple[str, str]] = {}
+    for subject in set(reader.graph.subjects(RDF.type, None)):
+        if isinstance(subject, URIRef):
+            resolved = reader.entity_class(subject)
+            if resolved is not None:
+                out[subject] = resolved
+    return out
+
+
+def _event_subjects(graph: Graph) -> set[Node]:
+    return set(graph.subjects(PK.actor, None)) | set(graph.subjects(PK.directProperty, None))
+
+
+def _sources(reader: _Reader, event: Node) -> tuple[Source, ...]:
+    g = reader.graph
+    rows: dict[tuple[str, str, int], Source] = {}
+    quoted: set[Node] = set()
+    for ev in g.objects(event, PK.evidence):
+        sentence = _pick_literal(g.objects(ev, PK.sentence)) or ""
+        article = g.value(ev, PROV.wasQuotedFrom)
+        title, url, date = reader.article(article) if article is not None else ("", "", "")
+        if article is not None:
+            quoted.add(article)
+        hedged = g.value(ev, PK.hedged)
+        start = _int(g.value(ev, PK.startChar), -1)
+        src = Source(
+            article=str(article) if article is not None else "",
+            title=title,
+            url=url,
+            date=date,
+            sentence=sentence,
+            trigger=_pick_literal(g.objects(ev, PK.trigger)) or "",
+            hedged=bool(hedged.toPython()) if isinstance(hedged, Literal) else False,
+            start=start,
+        )
+        rows[(src.article, sentence, start)] = src
+    for article in g.objects(event, PROV.wasDerivedFrom):
+        if article in quoted:
+            continue
+        title, url, date = reader.article(article)
+        rows[(str(article), "", -1)] = Source(str(article), title, url, date, "", "", False, -1)
+    return tuple(sorted(rows.values(), key=lambda s: (s.date, s.title, s.article, s.start, s.sentence)))
+
+
+def _event_rows(reader: _Reader) -> Iterator[EventRow]:
+    g = reader.graph
+    for event in _event_subjects(g):
+        prop = g.value(event, PK.directProperty)
+        cls = ""
+        for t in sorted(g.objects(event, RDF.type), key=str):
+            if local_name(t) in _EVENT_PREDICATE:
+                cls = local_name(t)
+                break
+        predicate = local_name(prop) if prop is not None else _EVENT_PREDICATE.get(cls, "")
+        if not cls:
+            cls = EVENT_CLASS.get(predicate, "Event")
+        actor = g.value(event, PK.actor)
+        target = g.value(event, PK.target)
+        destination = g.value(event, PK.destination)
+        if target is None and predicate == "deployedTo":
+            target = destination
+        places = [p for p in (g.value(event, PK.location), destination) if p is not None and p != target]
+        date = g.value(event, PK.date)
+        yield EventRow(
+            iri=str(event),
+            cls=cls,
+            predicate=predicate,
+            actor=str(actor) if actor is not None else "",
+            target=str(target) if target is not None else "",
+            actor_label=reader.label(actor) if actor is not None else "",
+            target_label=reader.label(target) if target is not None else "",
+            places=tuple(reader.label(p) for p in places),
+            date=_text(date) if date is not None else "",
+            confidence=max((_float(c) for c in g.objects(event, PK.confidence)), default=0.0),
+            label=reader.label(event),
+            sources=_sources(reader, event),
+        )
+
+
+def to_events(graph: Graph) -> list[EventRow]:
+    """All events in the graph as rows of primitives, in date order (undated last), then by IRI."""
+    reader = _Reader(graph)
+    rows = list(_event_rows(reader))
+    rows.sort(key=lambda r: (r.date == "", r.date, r.cls, r.actor_label, r.target_label, r.iri))
+    return rows
+
+
+def _join(values: Iterable[str], sep: str = "; ") -> str:
+    return sep.join(dict.fromkeys(v for v in values if v))
+
+
+def _node_attrs(reader: _Reader, subject: Node, kind: str, cls: str, mentions: int) -> dict[str, object]:
+    g = reader.graph
+    wikidata = sorted(str(o) for o in g.objects(subject, OWL.sameAs) if str(o).startswith(str(WD)))
+    return {
+        "label": reader.label(subject),
+        "kind": kind,
+        "cls": cls,
+        "iri": str(subject),
+        "aliases": _join(sorted(str(a) for a in g.objects(subject, SKOS.altLabel))),
+        "wikidata": wikidata[0] if wikidata else "",
+        "operators": _join(sorted(reader.label(o) for o in g.objects(subject, PK.operatedBy))),
+        "iso2": _pick_literal(g.objects(subject, PK.isoAlpha2)) or "",
+        "mentions": mentions,
+    }
+
+
+def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+    """Project the RDF graph onto entities and their relations; see docs/rdf-model.md for the input.
+
+    Nodes are keyed by IRI string; edges are keyed by predicate local name, one per
+    (subject, predicate, object), with the events behind a direct relation aggregated onto it.
+    """
+    reader = _Reader(graph)
+    entities = _entities(reader)
+
+    mentions: dict[Node, set[Node]] = defaultdict(set)
+    for article, entity in graph.subject_objects(PK.mentions):
+        mentions[entity].add(article)
+
+    out = nx.MultiDiGraph()
+    for subject in sorted(entities, key=str):
+        kind, cls = entities[subject]
+        out.add_node(str(subject), **_node_attrs(reader, subject, kind, cls, len(mentions.get(subject, ()))))
+
+    # (subject, predicate, object) → events standing for it
+    triples: dict[tuple[str, str, str], list[EventRow]] = {}
+    for pred in DIRECT_PREDICATES:
+        for s, o in graph.subject_objects(PK[pred]):
+            if s in entities and o in entities:
+                triples.setdefault((str(s), pred, str(o)), [])
+    for row in _event_rows(reader):
+        if row.predicate not in DIRECT_PREDICATES or not (
+            out.has_node(row.actor) and out.has_node(row.target)
+        ):
+            continue
+        triples.setdefault((row.actor, row.predicate, row.target), []).append(row)
+
+    edges: list[tuple[str, str, str, dict[str, object]]] = []
+    for (subj, pred, obj), rows in triples.items():
+        rows.sort(key=lambda r: (r.date == "", r.date, r.iri))
+        sources = [src for r in rows for src in r.sources]
+        edges.append(
+            (
+                subj,
+                obj,
+                pred,
+                {
+                    "predicate": pred,
+                    "kind": "relation",
+                    "events": len(rows),
+                    "dates": _join(sorted({r.date for r in rows if r.date})),
+                    "confidence": max((r.confidence for r in rows), default=0.0),
+                    "evidence": _join((src.sentence for src in sources), "\n"),
+                    "articles": _join(src.title for src in sources),
+                    "places": _join(sorted({p for r in rows for p in r.places})),
+                },
+            )
+        )
+    for pred in FACT_PREDICATES:
+        for s, o in graph.subject_objects(PK[pred]):
+            if s in entities and o in entities:
+                attrs: dict[str, object] = {
+                    "predicate": pred,
+                    "kind": "fact",
+                    "events": 0,
+                    "dates": "",
+                    "confidence": 0.0,
+                    "evidence": "",
+                    "articles": "",
+                    "places": "",
+                }
+                edges.append((str(s), str(o), pred, attrs))
+
+    for source, dest, key, data in sorted(edges, key=lambda e: (e[0], e[2], e[1])):
+        if not out.has_edge(source, dest, key):
+            out.add_edge(source, dest, key=key, **data)
+    return out

@@ -1,0 +1,290 @@
+"""graph.html and timeline.html in a real headless Chromium (Debian's), with the network cut off."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_project import XSS_IMG, XSS_SCRIPT, sample_graph
+
+from kg.project import to_networkx
+from kg.render import write_html
+from kg.timeline import write_timeline
+from kg.vocab import ID
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        shutil.which(CHROMIUM) is None,
+        reason=f"{CHROMIUM} not found: apt-get install chromium",
+    ),
+    pytest.mark.skipif(
+        importlib.util.find_spec("playwright") is None,
+        reason="playwright not installed: pip install -e '.[browser]' (never `playwright install`)",
+    ),
+]
+
+MIG = str(ID["aircraft/mig-31"])
+B1 = str(ID["aircraft/b-1b"])
+RU = str(ID["nation/RU"])
+LT = str(ID["nation/LT"])
+
+
+@dataclass
+class Opened:
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def check_clean(self) -> None:
+        assert self.blocked == [], f"the page tried to reach the network: {self.blocked}"
+        assert all(u.startswith(("file://", "data:")) for u in self.requests), self.requests
+        assert self.errors == [], self.errors
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[..., Opened]]:
+    contexts: list[Any] = []
+
+    def _open(path: Path, *, bypass_csp: bool = False) -> Opened:
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=bypass_csp)
+        contexts.append(context)
+        page = context.new_page()
+        opened = Opened(page)
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                opened.blocked.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page.on("request", lambda req: opened.requests.append(req.url))
+        page.on("console", lambda msg: opened.errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: opened.errors.append(str(exc)))
+        page.goto(path.as_uri())
+        return opened
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def _graph_page(tmp_path: Path, **kwargs: Any) -> Path:
+    g = to_networkx(sample_graph(xss=True))
+    return write_html(g, tmp_path / "graph.html", title="posture-kg test", **kwargs)
+
+
+def _wait_until(page: Any, expression: str, timeout: float = 20.0) -> None:
+    """Poll with page.evaluate: wait_for_function compiles its predicate with eval, which our CSP forbids."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"!!({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(25)
+
+
+def _wait_ready(page: Any) -> None:
+    _wait_until(page, "window.kg && window.kg.ready === true")
+
+
+def _visible_nodes(page: Any) -> set[str]:
+    """Ids of the nodes the network holds (filters remove nodes through a DataView)."""
+    return set(page.evaluate("kg.network.body.nodeIndices.slice()"))
+
+
+def _visible_edges(page: Any) -> list[str]:
+    return sorted(page.evaluate("kg.edgesView.get().map(e => e.predicate)"))
+
+
+def _pixel(page: Any, node: str) -> tuple[int, int, int]:
+    """RGB of the canvas at a node's centre."""
+    script = """(id) => {
+      var c = document.querySelector("#network canvas"), r = window.devicePixelRatio;
+      var p = kg.network.canvasToDOM(kg.network.getPosition(id));
+      var px = c.getContext("2d").getImageData(Math.round(p.x * r), Math.round(p.y * r), 1, 1).data;
+      return [px[0], px[1], px[2]];
+    }"""
+    r, g, b = page.evaluate(script, node)
+    return r, g, b
+
+
+def _dom_point(page: Any, js_canvas_point: str) -> tuple[float, float]:
+    """Page coordinates of a canvas point given as a JS expression."""
+    box = page.locator("#network").bounding_box()
+    point = page.evaluate(f"kg.network.canvasToDOM({js_canvas_point})")
+    return box["x"] + point["x"], box["y"] + point["y"]
+
+
+@pytest.mark.parametrize("threshold", [500, 0], ids=["physics", "precomputed"])
+def test_browser_graph_loads_offline(
+    open_page: Callable[[Path], Opened], tmp_path: Path, threshold: int
+) -> None:
+    opened = open_page(_graph_page(tmp_path, physics_threshold=threshold))
+    page = opened.page
+    _wait_ready(page)
+    assert page.evaluate("[kg.nodes.length, kg.edges.length]") == [8, 7]
+    assert page.evaluate("kg.network.body.nodeIndices.length") == 8
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("#counts").inner_text() == "8 of 8 entities, 7 of 7 relations shown"
+    page.click("#fit")
+    page.screenshot(path=str(tmp_path / f"graph-{threshold}.png"))
+    opened.check_clean()
+
+
+def test_browser_type_filter_hides_nodes(open_page: Callable[[Path], Opened], tmp_path: Path) -> None:
+    opened = open_page(_graph_page(tmp_path))
+    page = opened.page
+    _wait_ready(page)
+    page.uncheck("input[data-kind=Aircraft]")
+    assert _visible_nodes(page) == {n for n in to_networkx(sample_graph()) if n not in (MIG, B1)}
+    assert _visible_edges(page) == ["deployedTo", "memberOf", "respondedTo"]
+    page.uncheck("input[data-predicate=respondedTo]")
+    assert _visible_edges(page) == ["deployedTo", "memberOf"]
+    page.click("#reset")
+    assert len(_visible_nodes(page)) == 8 and len(_visible_edges(page)) == 7
+    opened.check_clean()
+
+
+def test_browser_date_filter(open_page: Callable[[Path], Opened], tmp_path: Path) -> None:
+    opened = open_page(_graph_page(tmp_path))
+    page = opened.page
+    _wait_ready(page)
+    page.fill("#date-from", "2024-03-30")
+    assert _visible_edges(page) == ["deployedTo", "intercepted", "operatedBy", "operatedBy", "respondedTo"]
+    page.uncheck("#undated")
+    assert _visible_edges(page) == ["intercepted"]  # facts need both ends shown
+    assert _visible_nodes(page) == {MIG, B1}
+    opened.check_clean()
+
+
+def test_browser_search_focuses_node(open_page: Callable[[Path], Opened], tmp_path: Path) -> None:
+    opened = open_page(_graph_page(tmp_path, physics_threshold=0))
+    page = opened.page
+    _wait_ready(page)
+    page.fill("#search", "lancer")  # an alias of the B-1B
+    page.press("#search", "Enter")
+    assert page.evaluate("kg.focused") == B1
+    assert page.evaluate("kg.network.getSelectedNodes()") == [B1]
+    page.wait_for_timeout(600)  # the focus animation
+    view = page.evaluate("kg.network.getViewPosition()")
+    node = page.evaluate(f"kg.network.getPosition({B1!r})")
+    assert abs(view["x"] - node["x"]) < 1 and abs(view["y"] - node["y"]) < 1
+    assert "B-1B" in page.locator("#details").inner_text()
+    page.fill("#search", "no such thing")
+    page.press("#search", "Enter")
+    assert "No entity matches" in page.locator("#message").inner_text()
+    opened.check_clean()
+
+
+def test_browser_click_highlights_neighbourhood(open_page: Callable[[Path], Opened], tmp_path: Path) -> None:
+    opened = open_page(_graph_page(tmp_path, physics_threshold=0))
+    page = opened.page
+    _wait_ready(page)
+    before, before_ru = _pixel(page, LT), _pixel(page, RU)
+    page.mouse.click(*_dom_point(page, f"kg.network.getPosition({MIG!r})"))
+    _wait_until(page, "kg.highlighted !== null")
+    assert page.evaluate("kg.highlighted") == MIG
+    assert set(page.evaluate("Array.from(kg.neighbourhood.nodes)")) == {MIG, B1, RU}
+    assert sorted(
+        page.evaluate("Array.from(kg.neighbourhood.edges).map(id => kg.edges.get(id).predicate)")
+    ) == [
+        "escorted",
+        "intercepted",
+        "operatedBy",
+    ]
+    page.wait_for_timeout(100)  # the redraw runs on the next animation frame
+    after = _pixel(page, LT)  # outside the neighbourhood: paler under the veil
+    assert sum(after) > sum(before) + 150, (before, after)
+    assert _pixel(page, RU) == before_ru  # inside: drawn again on top, unchanged
+    page.screenshot(path=str(tmp_path / "highlight.png"))
+    page.mouse.click(
+        5 + page.locator("#network").bounding_box()["x"], 5 + page.locator("#network").bounding_box()["y"]
+    )
+    assert page.evaluate("kg.highlighted") is None
+    opened.check_clean()
+
+
+@pytest.mark.parametrize("bypass_csp", [False, True], ids=["csp", "escaping-only"])
+def test_browser_xss_is_inert_and_shown_as_text(
+    open_page: Callable[..., Opened], tmp_path: Path, bypass_csp: bool
+) -> None:
+    opened = open_page(_graph_page(tmp_path, physics_threshold=0), bypass_csp=bypass_csp)
+    page = opened.page
+    _wait_ready(page)
+    # a node tooltip: the alias carries the <img onerror> payload
+    page.mouse.move(*_dom_point(page, f"kg.network.getPosition({MIG!r})"))
+    page.wait_for_selector("#tip:not([hidden])")
+    assert XSS_IMG in page.locator("#tip").inner_text()
+    # an edge tooltip: evidence sentence and article title carry both payloads
+    page.mouse.move(5, 5)
+    edge = page.evaluate("kg.edges.get({filter: e => e.predicate === 'intercepted'})[0].id")
+    midpoint = f"kg.network.body.edges[{edge!r}].edgeType.getPoint(0.5)"  # on the drawn curve
+    page.mouse.move(*_dom_point(page, midpoint))
+    _wait_until(page, "document.getElementById('tip').textContent.indexOf('intercepted') >= 0")
+    tip = page.locator("#tip").inner_text()
+    assert XSS_SCRIPT in tip and XSS_IMG in tip
+    page.mouse.click(*_dom_point(page, midpoint))
+    details = page.locator("#details").inner_text()
+    assert XSS_SCRIPT in details and "Tass" in details
+    page.screenshot(path=str(tmp_path / "xss.png"))
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.querySelectorAll('script').length") == 3  # data, vis-network, app
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    opened.check_clean()
+
+
+@pytest.mark.parametrize("bypass_csp", [False, True], ids=["csp", "escaping-only"])
+def test_browser_timeline_offline_and_filters(
+    open_page: Callable[..., Opened], tmp_path: Path, bypass_csp: bool
+) -> None:
+    opened = open_page(write_timeline(sample_graph(xss=True), tmp_path), bypass_csp=bypass_csp)
+    page = opened.page
+    _wait_until(page, "window.kgTimeline && window.kgTimeline.ready")
+    rows = page.locator("#rows tr")
+    assert rows.count() == 5
+    assert page.locator("#n-shown").inner_text() == "5"
+    page.uncheck("#types input[data-type=Interception]")
+    assert page.locator("#rows tr:not([hidden])").count() == 3
+    assert page.locator("#n-shown").inner_text() == "3"
+    page.check("#types input[data-type=Interception]")
+    page.fill("#q", "lithuania")
+    assert page.locator("#rows tr:not([hidden])").count() == 1
+    assert "Deployment" in page.locator("#rows tr:not([hidden])").inner_text()
+    page.fill("#q", "")
+    first = page.locator("#rows tr").first.inner_text()
+    assert XSS_SCRIPT in first and XSS_IMG in first
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    page.screenshot(path=str(tmp_path / "timeline.png"), full_page=True)
+    opened.check_clean()
