@@ -197,8 +197,17 @@ def sentence_case_headings(text: str, keep: set[str]) -> str:
 
 
 def _core_tokens(head: Token) -> list[Token]:
-    """The head noun and its modifiers, without clauses, preposition phrases or conjuncts."""
+    """The head noun and its modifiers, without clauses, preposition phrases or conjuncts.
+
+    Names written right before the head count as its modifiers even where the parser
+    attached them elsewhere (designations such as "F-15J" are often mis-tagged).
+    """
     out = [head]
+    doc = head.doc
+    i = head.i - 1
+    while i >= 0 and (doc[i].ent_type_ in KINDS or doc[i].text in {"'", "\u2019", '"'}) and doc[i].head.i != head.i:
+        out.append(doc[i])
+        i -= 1
     stack = [c for c in head.children if c.dep_ not in _CORE_SKIP]
     while stack:
         t = stack.pop()
@@ -287,7 +296,7 @@ def _resolve_head(ctx: DocContext, head: Token, exclude: set[str] | frozenset[st
         m = specific[0]
         return [Arg(m.key, m.kind, head.i, count, operator if m.kind in {"Aircraft", "WeaponSystem"} else None)]
     if category and definite and allow_context:
-        plural = head.tag_ in {"NNS", "NNPS"} or head.lower_ in {"aircraft", "targets"}
+        plural = head.tag_ in {"NNS", "NNPS"} or head.lower_ in {"aircraft", "targets", "formation"}
         found = _antecedents(ctx, head, category, operator, exclude, plural)
         if found:
             return [Arg(m.key, m.kind, head.i, count, operator, via_context=True) for m in found]
@@ -383,6 +392,23 @@ def _is_passive(verb: Token) -> bool:
         and any(c.dep_ == "agent" for c in verb.children))
 
 
+def _antecedent_of_relative(token: Token) -> Token:
+    """"which"/"that"/"who" as a relative clause's subject stands for the noun the clause modifies."""
+    if token.lower_ in {"which", "that", "who"} and token.head.dep_ in {"relcl", "acl"}:
+        return token.head.head
+    return token
+
+
+def _agents(verb: Token) -> list[Token]:
+    """Every "by" phrase of a passive verb ("escorted by F-35As and by F-16s")."""
+    out = []
+    for c in verb.children:
+        if c.dep_ == "agent" or (c.dep_ in _PREP and c.lower_ == "by"):
+            for prep in [c, *c.conjuncts]:
+                out += _children(prep, "pobj")
+    return out
+
+
 def _agent(verb: Token) -> Token | None:
     for c in verb.children:
         if c.dep_ == "agent" or (c.dep_ in _PREP and c.lower_ == "by"):
@@ -437,7 +463,8 @@ def _blocked(verb: Token) -> str | None:
     """Why a trigger does not state a real event: negation, capability, modality."""
     chain = [verb]
     t = verb
-    while t.dep_ in {"xcomp", "conj", "ccomp"} and t.head.i != t.i:
+    while (t.dep_ in {"xcomp", "conj", "ccomp"} or (t.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
+            for c in t.children))) and t.head.i != t.i:
         t = t.head
         chain.append(t)
     for v in chain:
@@ -610,11 +637,10 @@ def _contact_candidates(ctx: DocContext, sent: Span, verb: Token, predicate: str
     """intercepted / escorted: who did it to whom."""
     confidence = base
     if _is_passive(verb):
-        target_tok = _children(verb, "nsubjpass")
+        target_tok = [_antecedent_of_relative(t) for t in _children(verb, "nsubjpass")]
         target_head = target_tok[0] if target_tok else (verb.head if verb.dep_ in {"acl", "relcl"} else _subject(verb))
-        actor_head = _agent(verb)
         targets = resolve_np(ctx, target_head)
-        actors = resolve_np(ctx, actor_head, exclude={t.key for t in targets}) if actor_head is not None else []
+        actors = [a for head in _agents(verb) for a in resolve_np(ctx, head, exclude={t.key for t in targets})]
         if not actors:
             actors = _context_actor(ctx, sent, verb, targets)
             confidence *= 0.7
@@ -682,7 +708,7 @@ def _deploy_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) ->
     passive = _is_passive(verb)
     theme_head = None
     if passive:
-        subj = _children(verb, "nsubjpass")
+        subj = [_antecedent_of_relative(t) for t in _children(verb, "nsubjpass")]
         theme_head = subj[0] if subj else (verb.head if verb.dep_ in {"acl", "relcl"} else _subject(verb))
     else:
         theme_head = _object(verb) if lemma not in {"arrive", "land"} else None
@@ -1043,6 +1069,13 @@ def _response_actor(ctx: DocContext, sent: Span, noun: Token) -> list[Arg]:
         return [Arg(owners[0].key, owners[0].kind, owners[0].span.root.i)]
     head = noun.head
     governor_verb = head.head if noun.dep_ == "pobj" and head.lower_ == "as" else head
+    if governor_verb.lemma_.lower() in _DESCRIBE_VERBS and any(c.lower_ == "what" for c in governor_verb.children):
+        # "China sent jets ... in what its command called retaliation for ...": the main clause acts
+        t = governor_verb
+        while t.head.i != t.i and not (t.dep_ in {"pobj", "pcomp"} and t.head.lower_ == "in"):
+            t = t.head
+        if t.head.lower_ == "in" and t.head.head.pos_ in {"VERB", "AUX"}:
+            return _actor_level(ctx, _subject(t.head.head), sent)
     if governor_verb.lemma_.lower() in _DESCRIBE_VERBS and noun.dep_ in {"pobj", "oprd", "attr", "dobj", "conj", "ccomp"}:
         # "officials described the deployment as a response to ...": the deployment's actor
         described = _children(governor_verb, "dobj", "nsubjpass")
