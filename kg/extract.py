@@ -115,6 +115,7 @@ class DocContext:
     headline: tuple[int, int] | None
     operated_by: dict[str, str] = field(default_factory=dict)
     salient: dict[int, list[Arg]] = field(default_factory=dict)  # sentence start token -> nation-level actors
+    echoes: list[Ment] = field(default_factory=list)  # resolved pronouns and descriptions, for recency
 
 
 def find_mentions(doc: Doc, gaz: Gazetteer, forms: dict[tuple[str, str], set[str]]) -> list[Ment]:
@@ -330,18 +331,32 @@ def _antecedents(ctx: DocContext, head: Token, category: str, operator: str | No
     here = sent_starts.index(head.sent.start)
     window_start = ctx.doc[sent_starts[max(here - 3, 0)]].idx
     found: list[Ment] = []
-    for m in reversed(ctx.ments):
+    for m in sorted([*ctx.ments, *ctx.echoes], key=lambda m: m.start, reverse=True):
         if m.start >= head.idx or m.start < window_start or m.key in exclude or m.heading:
             continue
         if m.span.start <= head.i < m.span.end or not _compatible(ctx, m, category, operator):
             continue
-        if found and (not plural or m.span.sent.start != found[0].span.sent.start):
-            break
+        if found and (not plural or _group(m) != _group(found[0])):
+            if m.span.sent.start != found[0].span.sent.start:
+                break
+            continue
         if all(f.key != m.key for f in found):
             found.append(m)
         if not plural:
             break
+    for m in found:  # the description now names them: later references find it first
+        ctx.echoes.append(Ment(head.doc[head.i: head.i + 1], m.key, m.kind, m.form, m.cls))
     return sorted(found, key=lambda m: m.start)
+
+
+def _group(m: Ment) -> int:
+    """The coordination a mention belongs to ("H-6K and Tu-95MS bombers" share one)."""
+    t = m.span.root
+    while t.dep_ in {"compound", "amod", "nmod", "nummod", "appos"} and t.head.i != t.i:
+        t = t.head
+    while t.dep_ == "conj" and t.head.i != t.i:
+        t = t.head
+    return int(t.i)
 
 
 def _compatible(ctx: DocContext, m: Ment, category: str, operator: str | None) -> bool:
@@ -390,6 +405,17 @@ def _is_passive(verb: Token) -> bool:
     return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or (
         verb.tag_ == "VBN" and verb.dep_ in {"acl", "advcl", "relcl"} and not _children(verb, "nsubj", "dobj")
         and any(c.dep_ == "agent" for c in verb.children))
+
+
+def _described(participle: Token) -> Token:
+    """The noun a participle describes: ", the Il-20, accompanied by ..." may hang on the wrong noun."""
+    doc = participle.doc
+    i = participle.i - 1
+    while i > 0 and doc[i].is_punct:
+        i -= 1
+    if i >= 0 and doc[i].ent_type_ in {"Aircraft", "WeaponSystem"} and doc[i].i != participle.head.i:
+        return doc[i]
+    return participle.head
 
 
 def _antecedent_of_relative(token: Token) -> Token:
@@ -638,7 +664,7 @@ def _contact_candidates(ctx: DocContext, sent: Span, verb: Token, predicate: str
     confidence = base
     if _is_passive(verb):
         target_tok = [_antecedent_of_relative(t) for t in _children(verb, "nsubjpass")]
-        target_head = target_tok[0] if target_tok else (verb.head if verb.dep_ in {"acl", "relcl"} else _subject(verb))
+        target_head = target_tok[0] if target_tok else (_described(verb) if verb.dep_ in {"acl", "relcl"} else _subject(verb))
         targets = resolve_np(ctx, target_head)
         actors = [a for head in _agents(verb) for a in resolve_np(ctx, head, exclude={t.key for t in targets})]
         if not actors:

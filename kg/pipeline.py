@@ -115,6 +115,7 @@ def build(
     max_chars: int = 1_000_000,
     batch_size: int = 16,
     workers: int = 1,
+    dask: str | None = None,
     window_days: int = 1,
     html: bool = True,
     store: bool = True,
@@ -147,8 +148,13 @@ def build(
         raise InputError(f"no articles to build ({reasons}). Give .txt/.md/.html/.json/.jsonl files or folders.")
 
     if to_extract:
-        extractor = Extractor(model)
-        for result in extractor.run(to_extract, batch_size=batch_size, n_process=workers):
+        if dask:  # "tcp://host:port" or "local": extraction on a Dask cluster
+            from kg.distributed import extract_with_dask
+
+            results = extract_with_dask(to_extract, dask, model=model, batch_size=batch_size)
+        else:
+            results = Extractor(model).run(to_extract, batch_size=batch_size, n_process=workers)
+        for result in results:
             if isinstance(result, Skipped):
                 summary.skipped.append(result)
                 continue

@@ -15,6 +15,14 @@ from kg import __version__
 #: Modules of this package that each define one click command named like the module (or `COMMANDS`).
 _COMMAND_MODULES = [
     "build",
+    "viz",
+    "query",
+    "export",
+    "serve",
+    "push",
+    "ontology",
+    "validate",
+    "evaluate",
 ]
 
 

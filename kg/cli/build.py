@@ -29,6 +29,9 @@ EXIT_SKIPPED = 3
 @click.option("--id-field", default="id", show_default=True, help="JSON/JSONL field holding a stable article id.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Processes for the NLP (spaCy multiprocessing).")
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+              help="Extract on a Dask cluster: tcp://HOST:PORT of a scheduler, or 'local' for 2 local "
+                   "workers (needs pip install 'posture-kg[dask]').")
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--window-days", default=1, show_default=True, type=click.IntRange(0, 365),
               help="Reports of the same event up to this many days apart are merged into one event.")
@@ -41,7 +44,7 @@ EXIT_SKIPPED = 3
 def build_command(inputs: tuple[str, ...], outdir: Path, model: str | None, include: tuple[str, ...],
                   exclude: tuple[str, ...], text_field: str, title_field: str, date_field: str, url_field: str,
                   id_field: str, workers: int, batch_size: int, window_days: int, max_chars: int, no_html: bool,
-                  no_store: bool, quiet: bool) -> None:
+                  no_store: bool, quiet: bool, dask_address: str | None = None) -> None:
     """Build a knowledge graph from INPUTS (.txt/.md/.html/.json/.jsonl files, folders, or - for stdin).
 
     Writes OUTDIR/graph.ttl (everything), OUTDIR/graph.trig (one named graph per article),
@@ -54,7 +57,8 @@ def build_command(inputs: tuple[str, ...], outdir: Path, model: str | None, incl
     fields = JsonFields(text=text_field, title=title_field, date=date_field, url=url_field, id=id_field)
     summary = build(list(inputs), outdir, model=model, include=include, exclude=exclude, fields=fields,
                     max_chars=max_chars, batch_size=batch_size, workers=workers, window_days=window_days,
-                    html=not no_html, store=not no_store, stdin=sys.stdin.buffer if "-" in inputs else None)
+                    html=not no_html, store=not no_store, stdin=sys.stdin.buffer if "-" in inputs else None,
+                    dask=dask_address)
     for notice in summary.notices:
         warn(f"{notice.source}: {notice.message}")
     for skipped in summary.skipped:
