@@ -61,6 +61,8 @@ _CAUSE_NOUNS = {"activity", "activities", "launch", "launches", "incursion", "in
                 "buildup", "build-up", "threat", "threats", "aggression", "intrusion", "intrusions"}
 _DESCRIBE_VERBS = {"describe", "call", "see", "view", "characterise", "characterize", "portray", "present",
                    "frame", "label", "justify", "term", "regard", "consider", "bill", "cast", "explain"}
+_SPEECH_VERBS = {"say", "tell", "announce", "report", "confirm", "state", "add", "claim", "note", "warn",
+                 "accuse", "urge", "insist", "stress", "write", "post", "allege", "declare", "explain", "believe"}
 _MILITARY_NOUNS = frozenset(LEXICON.get("military_nouns", [])) | {
     "troop", "troops", "force", "forces", "soldier", "soldiers", "unit", "units", "battalion", "battalions",
     "brigade", "brigades", "squadron", "squadrons", "jet", "jets", "aircraft", "bomber", "bombers", "fighter",
@@ -591,22 +593,41 @@ def _to_relation(ctx: DocContext, c: Candidate) -> Relation:
 
 
 def _remember_salient(ctx: DocContext, sent: Span, candidates: list[Candidate]) -> None:
-    """Nation-level actors of this sentence, for event nouns ("this move") in the next ones."""
-    actors: list[Arg] = []
-    for c in candidates:
-        nation = nation_of(ctx, c.actor)
-        if nation and c.predicate != "respondedTo":
-            actors.append(Arg(nation, "Nation", c.trigger.i))
+    """Nation-level actors of this sentence, for event nouns ("this move", "the launch") in later ones.
+
+    The acting subject of the main clause counts, not the speaker: in "Seoul says Pyongyang
+    fired a missile" the actor is Pyongyang.
+    """
+    actors = _clause_actors(ctx, sent)
     if not actors:
-        root = sent.root
-        subj = _subject(root) if root.pos_ in {"VERB", "AUX"} else None
-        if subj is not None and subj.lower_ not in EVENT_NOUNS:
-            for arg in resolve_np(ctx, subj, allow_context=False):
-                nation = nation_of(ctx, arg)
-                if nation:
-                    actors.append(Arg(nation, "Nation", subj.i))
+        for c in candidates:
+            nation = nation_of(ctx, c.actor)
+            if nation and all(a.key != nation for a in actors):
+                actors.append(Arg(nation, "Nation", c.trigger.i))
     if actors:
         ctx.salient[sent.start] = actors
+
+
+def _main_verb(sent: Span) -> Token:
+    root = sent.root
+    if root.lemma_.lower() in _SPEECH_VERBS:
+        reported = _children(root, "ccomp")
+        if reported:
+            return reported[0]
+    return root
+
+
+def _clause_actors(ctx: DocContext, sent: Span) -> list[Arg]:
+    verb = _main_verb(sent)
+    subj = _subject(verb) if verb.pos_ in {"VERB", "AUX"} else None
+    if subj is None or _is_event_reference(subj):
+        return []
+    out: list[Arg] = []
+    for arg in resolve_np(ctx, subj, allow_context=False):
+        nation = nation_of(ctx, arg)
+        if nation and all(a.key != nation for a in out):
+            out.append(Arg(nation, "Alliance" if nation.startswith("alliance:") else "Nation", subj.i))
+    return out
 
 
 def _last_salient(ctx: DocContext, sent: Span) -> list[Arg]:
@@ -919,7 +940,7 @@ def _actor_level(ctx: DocContext, head: Token | None, sent: Span) -> list[Arg]:
 
 def _salient_before(ctx: DocContext, sent: Span, token: Token) -> list[Arg]:
     """Actors in force at `token`: this sentence's own subject if it precedes, else the last sentence's."""
-    root = sent.root
+    root = _main_verb(sent)
     subj = _subject(root) if root.pos_ in {"VERB", "AUX"} else None
     if subj is not None and subj.i < token.i and not _is_event_reference(subj) and token.i not in \
             {t.i for t in subj.subtree}:
