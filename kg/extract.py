@@ -296,6 +296,9 @@ def _resolve_head(ctx: DocContext, head: Token, exclude: set[str] | frozenset[st
                    for c in head.children if c.dep_ in {"det", "poss"})
     category = CATEGORY_NOUNS.get(head.lower_)
     coordinated = any(t.dep_ in {"cc", "conj"} for t in core if t.i != head.i)
+    if not specific:
+        specific = [m for c in head.children if c.dep_ == "appos" for m in _ments_in(ctx, [c])
+                    if m.kind in {"Aircraft", "WeaponSystem"} and m.key not in exclude]
     if specific:
         chosen = specific if coordinated else specific[:1]
         return [Arg(m.key, m.kind, head.i, count, operator if m.kind in {"Aircraft", "WeaponSystem"} else None)
@@ -490,6 +493,8 @@ def _subject(verb: Token) -> Token | None:
             obj = _children(controller, "dobj")
             if obj and verb.dep_ == "xcomp":
                 return obj[0]
+            if controller.pos_ in {"NOUN", "PROPN"}:
+                return controller
             verb = controller
             continue
         return None
@@ -528,9 +533,13 @@ def _blocked(verb: Token) -> str | None:
                 return "negated"
             if c.dep_ == "aux" and c.lower_ in SKIP_MODALS:
                 return "modal"
-    for v in chain[1:]:
-        if v.lemma_.lower() in BLOCKING_HEADS:
+    t = verb
+    while t.dep_ in {"xcomp", "ccomp", "acl", "pcomp", "dobj", "pobj", "prep", "advcl"} and t.head.i != t.i:
+        t = t.head
+        if t.lemma_.lower() in BLOCKING_HEADS:
             return "capability"
+        if t.dep_ == "conj":
+            break
     if verb.dep_ in {"xcomp", "pcomp"}:
         head = verb.head if verb.dep_ == "xcomp" else verb.head.head
         if head.lemma_.lower() in BLOCKING_HEADS or head.lower_ in {"able", "capable", "designed", "ready"}:
@@ -590,8 +599,7 @@ def extract_relations(ctx: DocContext) -> list[Relation]:
     out: list[Relation] = []
     seen: set[tuple[str, str, str, int]] = set()
     for sent in ctx.doc.sents:
-        if _in_subheading(ctx, sent) or (sent.text.rstrip().endswith("?") and (sent.start_char, sent.end_char) != ctx.headline
-                                             and not _is_headline(ctx, sent)):
+        if _in_subheading(ctx, sent) or sent.text.rstrip().endswith("?"):
             continue
         candidates = list(_sentence_candidates(ctx, sent))
         for c in candidates:
@@ -771,7 +779,16 @@ def _context_actor(ctx: DocContext, sent: Span, verb: Token, targets: list[Arg])
             continue
         best.append(arg)
     aircraft = [a for a in best if a.kind == "Aircraft"]
-    return aircraft[:1] or best[:1]
+    if aircraft or best:
+        return aircraft[:1] or best[:1]
+    # "F-15Js were scrambled. Two H-6K bombers were intercepted.": the actor of the sentence before
+    previous = [m for m in ctx.ments if m.span.sent.end == sent.start and m.kind in {"Aircraft", "Nation", "Alliance"}
+                and m.key not in target_keys and not m.heading]
+    for m in reversed(previous):
+        arg = Arg(m.key, m.kind, m.span.root.i, via_context=True)
+        if m.kind == "Aircraft" and nation_of(ctx, arg) not in target_nations:
+            return [arg]
+    return []
 
 
 def _modifies_any(m: Ment, targets: list[Arg]) -> bool:
@@ -1087,7 +1104,9 @@ def _contact_noun_candidates(ctx: DocContext, sent: Span, noun: Token, predicate
 
 
 def _noun_negated(noun: Token) -> bool:
-    return any(c.lower_ in {"no", "without"} for c in noun.children) or noun.head.lower_ == "without"
+    """"no interception", "without escort", "simulated the interception of ..."."""
+    return any(c.lower_ in {"no", "without"} for c in noun.children) or noun.head.lower_ == "without" or (
+        noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_.lower() in BLOCKING_HEADS)
 
 
 def _location_of_noun(ctx: DocContext, noun: Token) -> str | None:

