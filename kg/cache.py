@@ -42,8 +42,10 @@ def _date(value: str | None) -> dt.date | None:
 def from_json(data: dict[str, Any]) -> ArticleResult:
     a = data["article"]
     article = Article(**{**a, "date": _date(a.get("date"))})
-    entities = tuple(Entity(**{k: tuple(v) if isinstance(v, list) else v for k, v in e.items()})
-                     for e in data["entities"])
+    entities = tuple(
+        Entity(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in e.items()})  # type: ignore[arg-type]
+        for e in data["entities"]
+    )
     mentions = tuple(Mention(**m) for m in data["mentions"])
     relations = tuple(
         Relation(**{**r, "evidence": Evidence(**r["evidence"]), "date": _date(r.get("date"))})
@@ -68,8 +70,10 @@ def write_atomic(path: Path, text: str) -> Path:
 
 
 def write_result(result: ArticleResult, folder: Path) -> Path:
-    return write_atomic(folder / f"{result.article.doc_id}.json",
-                        json.dumps(to_json(result), ensure_ascii=False, sort_keys=True))
+    return write_atomic(
+        folder / f"{result.article.doc_id}.json",
+        json.dumps(to_json(result), ensure_ascii=False, sort_keys=True),
+    )
 
 
 def read_results(folder: Path) -> list[ArticleResult]:

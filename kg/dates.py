@@ -9,17 +9,39 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH = (
+    r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_WEEKDAY = re.compile(r"\b(?:on|last|this|early|late)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_WEEKDAY = re.compile(
+    r"\b(?:on|last|this|early|late)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
 _RELATIVE = re.compile(r"\b(yesterday|today|earlier today|this morning|tonight|last night)\b", re.IGNORECASE)
 
 
@@ -31,7 +53,11 @@ def parse_date(text: str) -> dt.date | None:
         return _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     for found in (_MONTH_DAY.search(text), _DAY_MONTH.search(text)):
         if found and found.group(3):
-            month_text, day = (found.group(1), found.group(2)) if found.re is _MONTH_DAY else (found.group(2), found.group(1))
+            month_text, day = (
+                (found.group(1), found.group(2))
+                if found.re is _MONTH_DAY
+                else (found.group(2), found.group(1))
+            )
             return _safe(int(found.group(3)), _MONTHS[month_text.lower().rstrip(".")], int(day))
     return None
 
@@ -41,7 +67,10 @@ def sentence_date(sentence: str, article_date: dt.date | None) -> dt.date | None
     m = _ISO.search(sentence)
     if m:
         return _safe(int(m.group(1)), int(m.group(2)), int(m.group(3))) or article_date
-    for found, month_group, day_group in ((_MONTH_DAY.search(sentence), 1, 2), (_DAY_MONTH.search(sentence), 2, 1)):
+    for found, month_group, day_group in (
+        (_MONTH_DAY.search(sentence), 1, 2),
+        (_DAY_MONTH.search(sentence), 2, 1),
+    ):
         if not found:
             continue
         month = _MONTHS[found.group(month_group).lower().rstrip(".")]

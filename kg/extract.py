@@ -44,32 +44,226 @@ Span = Any
 Doc = Any
 
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
-_CORE_SKIP = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "appos", "punct", "prep", "dative", "parataxis"}
+_CORE_SKIP = {
+    "relcl",
+    "acl",
+    "advcl",
+    "ccomp",
+    "xcomp",
+    "conj",
+    "cc",
+    "appos",
+    "punct",
+    "prep",
+    "dative",
+    "parataxis",
+}
 _PREP = ("prep", "dative")
 _PLACE_KINDS = {"Nation", "Base", "Sea", "Location"}
 _ACTOR_KINDS = {"Nation", "Alliance"}
-_PLACE_PREPS = {"near", "around", "off", "in", "over", "at", "toward", "towards", "into", "across", "along",
-                "within", "inside", "on", "above", "through", "close", "between"}
-_QUANTITY_HEADS = {"pair", "couple", "number", "group", "flight", "formation", "dozen", "trio", "one", "two",
-                   "three", "four", "some", "several", "both", "all", "each", "many", "none", "most", "squadron",
-                   "squadrons", "wave", "series", "batch", "contingent", "detachment", "rotation"}
-_PLACE_NOUNS = {"airspace", "territory", "territories", "waters", "border", "borders", "coast", "coastline",
-                "soil", "zone", "adiz", "region", "area", "island", "islands", "skies", "sky", "shores", "peninsula"}
-_CAUSE_NOUNS = {"activity", "activities", "launch", "launches", "incursion", "incursions", "provocation",
-                "provocations", "drill", "drills", "exercise", "exercises", "flight", "flights", "test", "tests",
-                "deployment", "move", "incident", "incidents", "violation", "violations", "patrol", "patrols",
-                "buildup", "build-up", "threat", "threats", "aggression", "intrusion", "intrusions"}
-_DESCRIBE_VERBS = {"describe", "call", "see", "view", "characterise", "characterize", "portray", "present",
-                   "frame", "label", "justify", "term", "regard", "consider", "bill", "cast", "explain"}
-_SPEECH_VERBS = {"say", "tell", "announce", "report", "confirm", "state", "add", "claim", "note", "warn",
-                 "accuse", "urge", "insist", "stress", "write", "post", "allege", "declare", "explain", "believe"}
+_PLACE_PREPS = {
+    "near",
+    "around",
+    "off",
+    "in",
+    "over",
+    "at",
+    "toward",
+    "towards",
+    "into",
+    "across",
+    "along",
+    "within",
+    "inside",
+    "on",
+    "above",
+    "through",
+    "close",
+    "between",
+}
+_QUANTITY_HEADS = {
+    "pair",
+    "couple",
+    "number",
+    "group",
+    "flight",
+    "formation",
+    "dozen",
+    "trio",
+    "one",
+    "two",
+    "three",
+    "four",
+    "some",
+    "several",
+    "both",
+    "all",
+    "each",
+    "many",
+    "none",
+    "most",
+    "squadron",
+    "squadrons",
+    "wave",
+    "series",
+    "batch",
+    "contingent",
+    "detachment",
+    "rotation",
+}
+_PLACE_NOUNS = {
+    "airspace",
+    "territory",
+    "territories",
+    "waters",
+    "border",
+    "borders",
+    "coast",
+    "coastline",
+    "soil",
+    "zone",
+    "adiz",
+    "region",
+    "area",
+    "island",
+    "islands",
+    "skies",
+    "sky",
+    "shores",
+    "peninsula",
+}
+_CAUSE_NOUNS = {
+    "activity",
+    "activities",
+    "launch",
+    "launches",
+    "incursion",
+    "incursions",
+    "provocation",
+    "provocations",
+    "drill",
+    "drills",
+    "exercise",
+    "exercises",
+    "flight",
+    "flights",
+    "test",
+    "tests",
+    "deployment",
+    "move",
+    "incident",
+    "incidents",
+    "violation",
+    "violations",
+    "patrol",
+    "patrols",
+    "buildup",
+    "build-up",
+    "threat",
+    "threats",
+    "aggression",
+    "intrusion",
+    "intrusions",
+}
+_DESCRIBE_VERBS = {
+    "describe",
+    "call",
+    "see",
+    "view",
+    "characterise",
+    "characterize",
+    "portray",
+    "present",
+    "frame",
+    "label",
+    "justify",
+    "term",
+    "regard",
+    "consider",
+    "bill",
+    "cast",
+    "explain",
+}
+_SPEECH_VERBS = {
+    "say",
+    "tell",
+    "announce",
+    "report",
+    "confirm",
+    "state",
+    "add",
+    "claim",
+    "note",
+    "warn",
+    "accuse",
+    "urge",
+    "insist",
+    "stress",
+    "write",
+    "post",
+    "allege",
+    "declare",
+    "explain",
+    "believe",
+}
 _MILITARY_NOUNS = frozenset(LEXICON.get("military_nouns", [])) | {
-    "troop", "troops", "force", "forces", "soldier", "soldiers", "unit", "units", "battalion", "battalions",
-    "brigade", "brigades", "squadron", "squadrons", "jet", "jets", "aircraft", "bomber", "bombers", "fighter",
-    "fighters", "plane", "planes", "warplane", "warplanes", "ship", "ships", "warship", "warships", "destroyer",
-    "destroyers", "frigate", "frigates", "submarine", "submarines", "system", "systems", "battery", "batteries",
-    "missile", "missiles", "launcher", "launchers", "personnel", "marines", "carrier", "group", "drone", "drones",
-    "asset", "assets", "interceptor", "interceptors", "tanker", "tankers", "helicopter", "helicopters",
+    "troop",
+    "troops",
+    "force",
+    "forces",
+    "soldier",
+    "soldiers",
+    "unit",
+    "units",
+    "battalion",
+    "battalions",
+    "brigade",
+    "brigades",
+    "squadron",
+    "squadrons",
+    "jet",
+    "jets",
+    "aircraft",
+    "bomber",
+    "bombers",
+    "fighter",
+    "fighters",
+    "plane",
+    "planes",
+    "warplane",
+    "warplanes",
+    "ship",
+    "ships",
+    "warship",
+    "warships",
+    "destroyer",
+    "destroyers",
+    "frigate",
+    "frigates",
+    "submarine",
+    "submarines",
+    "system",
+    "systems",
+    "battery",
+    "batteries",
+    "missile",
+    "missiles",
+    "launcher",
+    "launchers",
+    "personnel",
+    "marines",
+    "carrier",
+    "group",
+    "drone",
+    "drones",
+    "asset",
+    "assets",
+    "interceptor",
+    "interceptors",
+    "tanker",
+    "tankers",
+    "helicopter",
+    "helicopters",
 }
 
 
@@ -140,7 +334,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, forms: dict[tuple[str, str], set[str
 
 def _role_from_context(ent: Span) -> str:
     doc = ent.doc
-    for t in doc[ent.end: min(ent.end + 3, len(doc))]:
+    for t in doc[ent.end : min(ent.end + 3, len(doc))]:
         role = AIRCRAFT_WORDS.get(t.lower_)
         if role:
             return "" if role == "Aircraft" else role
@@ -188,8 +382,13 @@ def sentence_case_headings(text: str, keep: set[str]) -> str:
         first = True
         for m in re.finditer(r"[A-Za-z][\w'\u2019-]*", text[start:end]):
             word = m.group(0)
-            if not first and word[0].isupper() and not word.isupper() and word not in keep \
-                    and not any(c.isdigit() for c in word):
+            if (
+                not first
+                and word[0].isupper()
+                and not word.isupper()
+                and word not in keep
+                and not any(c.isdigit() for c in word)
+            ):
                 i = start + m.start()
                 chars[i] = chars[i].lower()
             first = False
@@ -208,14 +407,20 @@ def _core_tokens(head: Token) -> list[Token]:
     out = [head]
     doc = head.doc
     i = head.i - 1
-    while i >= 0 and (doc[i].ent_type_ in KINDS or doc[i].text in {"'", "\u2019", '"'}) and doc[i].head.i != head.i:
+    while (
+        i >= 0
+        and (doc[i].ent_type_ in KINDS or doc[i].text in {"'", "\u2019", '"'})
+        and doc[i].head.i != head.i
+    ):
         out.append(doc[i])
         i -= 1
     stack = [c for c in head.children if c.dep_ not in _CORE_SKIP]
     while stack:
         t = stack.pop()
         out.append(t)
-        stack.extend(c for c in t.children if c.dep_ not in {"relcl", "acl", "advcl", "ccomp", "appos", "punct"})
+        stack.extend(
+            c for c in t.children if c.dep_ not in {"relcl", "acl", "advcl", "ccomp", "appos", "punct"}
+        )
     return out
 
 
@@ -228,8 +433,23 @@ def _pp_tokens(head: Token, preps: set[str]) -> list[Token]:
 
 
 def _nummod(head: Token) -> int | None:
-    words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-             "eight": 8, "nine": 9, "ten": 10, "pair": 2, "dozen": 12, "couple": 2}
+    words = {
+        "a": 1,
+        "an": 1,
+        "one": 1,
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+        "ten": 10,
+        "pair": 2,
+        "dozen": 12,
+        "couple": 2,
+    }
     for child in head.children:
         if child.dep_ == "nummod":
             text = child.lower_.replace(",", "")
@@ -238,7 +458,11 @@ def _nummod(head: Token) -> int | None:
             if text in words:
                 return words[text]
     # "a pair of Tu-95s": the count word is the head of the "of" phrase
-    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in {"pair", "couple", "dozen"}:
+    if (
+        head.dep_ == "pobj"
+        and head.head.lower_ == "of"
+        and head.head.head.lower_ in {"pair", "couple", "dozen"}
+    ):
         return words[head.head.head.lower_]
     return None
 
@@ -252,13 +476,21 @@ def _ments_in(ctx: DocContext, tokens: Iterable[Token]) -> list[Ment]:
     return sorted(seen.values(), key=lambda m: m.start)
 
 
-def resolve_np(ctx: DocContext, head: Token, *, exclude: set[str] | frozenset[str] = frozenset(),
-               allow_context: bool = True) -> list[Arg]:
+def resolve_np(
+    ctx: DocContext,
+    head: Token,
+    *,
+    exclude: set[str] | frozenset[str] = frozenset(),
+    allow_context: bool = True,
+) -> list[Arg]:
     """The entities a noun phrase names (one per coordinated head), most specific first."""
     if head is None:
         return []
-    heads = [head, *[c for c in head.conjuncts if c.i > head.i]] if head.pos_ in {"NOUN", "PROPN", "PRON", "NUM", "X"} \
+    heads = (
+        [head, *[c for c in head.conjuncts if c.i > head.i]]
+        if head.pos_ in {"NOUN", "PROPN", "PRON", "NUM", "X"}
         else [head]
+    )
     # "the pair of Tu-95s", "a number of Chinese jets": the entity sits in the "of" phrase
     out: list[Arg] = []
     for h in heads:
@@ -267,8 +499,16 @@ def resolve_np(ctx: DocContext, head: Token, *, exclude: set[str] | frozenset[st
             objs = [g for c in of for g in c.children if g.dep_ == "pobj"]
             if objs:
                 for arg in resolve_np(ctx, objs[0], exclude=exclude, allow_context=allow_context):
-                    out.append(Arg(arg.key, arg.kind, arg.token, arg.count or _nummod(objs[0]) or 2
-                                   if h.lower_ == "pair" else arg.count, arg.operator, arg.via_context))
+                    out.append(
+                        Arg(
+                            arg.key,
+                            arg.kind,
+                            arg.token,
+                            arg.count or _nummod(objs[0]) or 2 if h.lower_ == "pair" else arg.count,
+                            arg.operator,
+                            arg.via_context,
+                        )
+                    )
                 continue
         for arg in _resolve_head(ctx, h, exclude, allow_context):
             if all(a.key != arg.key for a in out):
@@ -276,7 +516,9 @@ def resolve_np(ctx: DocContext, head: Token, *, exclude: set[str] | frozenset[st
     return out
 
 
-def _resolve_head(ctx: DocContext, head: Token, exclude: set[str] | frozenset[str], allow_context: bool) -> list[Arg]:
+def _resolve_head(
+    ctx: DocContext, head: Token, exclude: set[str] | frozenset[str], allow_context: bool
+) -> list[Arg]:
     own = ctx.by_token.get(head.i)
     core = _core_tokens(head)
     ments = [m for m in _ments_in(ctx, core) if m.key not in exclude and not _maker(m)]
@@ -292,17 +534,27 @@ def _resolve_head(ctx: DocContext, head: Token, exclude: set[str] | frozenset[st
         if len({m.key for m in of_owner}) == 1:
             operator = of_owner[0].key
     count = _nummod(head)
-    definite = any(c.lower_ in {"the", "these", "those", "this", "that", "such", "its", "their"}
-                   for c in head.children if c.dep_ in {"det", "poss"})
+    definite = any(
+        c.lower_ in {"the", "these", "those", "this", "that", "such", "its", "their"}
+        for c in head.children
+        if c.dep_ in {"det", "poss"}
+    )
     category = CATEGORY_NOUNS.get(head.lower_)
     coordinated = any(t.dep_ in {"cc", "conj"} for t in core if t.i != head.i)
     if not specific:
-        specific = [m for c in head.children if c.dep_ == "appos" for m in _ments_in(ctx, [c])
-                    if m.kind in {"Aircraft", "WeaponSystem"} and m.key not in exclude]
+        specific = [
+            m
+            for c in head.children
+            if c.dep_ == "appos"
+            for m in _ments_in(ctx, [c])
+            if m.kind in {"Aircraft", "WeaponSystem"} and m.key not in exclude
+        ]
     if specific:
         chosen = specific if coordinated else specific[:1]
-        return [Arg(m.key, m.kind, head.i, count, operator if m.kind in {"Aircraft", "WeaponSystem"} else None)
-                for m in dict((m.key, m) for m in chosen).values()]
+        return [
+            Arg(m.key, m.kind, head.i, count, operator if m.kind in {"Aircraft", "WeaponSystem"} else None)
+            for m in dict((m.key, m) for m in chosen).values()
+        ]
     if category and definite and allow_context:
         plural = head.tag_ in {"NNS", "NNPS"} or head.lower_ in {"aircraft", "targets", "formation"}
         found = _antecedents(ctx, head, category, operator, exclude, plural)
@@ -311,26 +563,41 @@ def _resolve_head(ctx: DocContext, head: Token, exclude: set[str] | frozenset[st
     if named or demonyms:
         chosen = (named + demonyms) if coordinated else (named or demonyms)[:1]
         return [Arg(m.key, m.kind, head.i, count) for m in dict((m.key, m) for m in chosen).values()]
-    of_ments = [m for m in _ments_in(ctx, _pp_tokens(head, {"of"})) if m.kind in _ACTOR_KINDS and m.key not in exclude]
-    if of_ments and (head.lower_ in ORG_HEADS or head.lower_ in CATEGORY_NOUNS or head.lemma_.lower() in _MILITARY_NOUNS):
+    of_ments = [
+        m for m in _ments_in(ctx, _pp_tokens(head, {"of"})) if m.kind in _ACTOR_KINDS and m.key not in exclude
+    ]
+    if of_ments and (
+        head.lower_ in ORG_HEADS or head.lower_ in CATEGORY_NOUNS or head.lemma_.lower() in _MILITARY_NOUNS
+    ):
         return [Arg(of_ments[0].key, of_ments[0].kind, head.i, count)]
     if allow_context and head.pos_ == "PRON" and head.lower_ in {"they", "them", "it"}:
-        found = _antecedents(ctx, head, "Aircraft" if head.lower_ != "it" else "Any", None, exclude,
-                             head.lower_ != "it")
+        found = _antecedents(
+            ctx, head, "Aircraft" if head.lower_ != "it" else "Any", None, exclude, head.lower_ != "it"
+        )
         return [Arg(m.key, m.kind, head.i, count, via_context=True) for m in found]
     return []
 
 
 def _maker(m: Ment) -> bool:
-    """"U.S.-made", "Russian-built": the maker, not the owner."""
+    """ "U.S.-made", "Russian-built": the maker, not the owner."""
     doc = m.span.doc
-    nxt = doc[m.span.end: m.span.end + 2]
-    return len(nxt) == 2 and nxt[0].text in {"-", "\u2010", "\u2013"} and nxt[1].lower_ in {
-        "made", "built", "designed", "manufactured", "supplied", "produced", "developed"}
+    nxt = doc[m.span.end : m.span.end + 2]
+    return (
+        len(nxt) == 2
+        and nxt[0].text in {"-", "\u2010", "\u2013"}
+        and nxt[1].lower_
+        in {"made", "built", "designed", "manufactured", "supplied", "produced", "developed"}
+    )
 
 
-def _antecedents(ctx: DocContext, head: Token, category: str, operator: str | None,
-                 exclude: set[str] | frozenset[str], plural: bool) -> list[Ment]:
+def _antecedents(
+    ctx: DocContext,
+    head: Token,
+    category: str,
+    operator: str | None,
+    exclude: set[str] | frozenset[str],
+    plural: bool,
+) -> list[Ment]:
     """The most recent compatible mention before `head` (this sentence or the three before it);
     for a plural, every compatible mention of that mention's sentence."""
     sent_starts = sorted({t.sent.start for t in ctx.doc})
@@ -352,7 +619,7 @@ def _antecedents(ctx: DocContext, head: Token, category: str, operator: str | No
         if not plural:
             break
     for m in found:  # the description now names them: later references find it first
-        ctx.echoes.append(Ment(head.doc[head.i: head.i + 1], m.key, m.kind, m.form, m.cls))
+        ctx.echoes.append(Ment(head.doc[head.i : head.i + 1], m.key, m.kind, m.form, m.cls))
     return sorted(found, key=lambda m: m.start)
 
 
@@ -376,7 +643,9 @@ def _compatible(ctx: DocContext, m: Ment, category: str, operator: str | None) -
     elif category == "Aircraft":
         ok = m.kind == "Aircraft"
     else:
-        ok = m.kind == "Aircraft" and (m.cls == category or (category == "Fighter" and m.cls in {"", "Fighter"}))
+        ok = m.kind == "Aircraft" and (
+            m.cls == category or (category == "Fighter" and m.cls in {"", "Fighter"})
+        )
     if ok and operator is not None:
         known = ctx.operated_by.get(m.key)
         entity = ctx.gaz.entity(m.key)
@@ -434,7 +703,7 @@ def _described(participle: Token) -> Token:
 
 
 def _antecedent_of_relative(token: Token) -> Token:
-    """"which"/"that"/"who" as a relative clause's subject stands for the noun the clause modifies."""
+    """ "which"/"that"/"who" as a relative clause's subject stands for the noun the clause modifies."""
     if token.lower_ not in {"which", "that", "who", "whom"}:
         return token
     clause = token.head
@@ -521,8 +790,14 @@ def _blocked(verb: Token) -> str | None:
     t = verb
     if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in verb.children):
         return "conditional"
-    while not (t.dep_ == "conj" and _children(t, "nsubj", "nsubjpass")) and (t.dep_ in {"xcomp", "conj", "ccomp"} or (t.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
-            for c in t.children))) and t.head.i != t.i:
+    while (
+        not (t.dep_ == "conj" and _children(t, "nsubj", "nsubjpass"))
+        and (
+            t.dep_ in {"xcomp", "conj", "ccomp"}
+            or (t.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children))
+        )
+        and t.head.i != t.i
+    ):
         t = t.head
         chain.append(t)
     for v in chain:
@@ -549,18 +824,30 @@ def _blocked(verb: Token) -> str | None:
             return "capability"
     t = verb
     for _ in range(4):  # "built for one job: to intercept bombers", "capable of intercepting"
-        if t.dep_ not in {"acl", "xcomp", "advcl", "pcomp", "pobj", "prep", "appos", "relcl"} or t.head.i == t.i:
+        if (
+            t.dep_ not in {"acl", "xcomp", "advcl", "pcomp", "pobj", "prep", "appos", "relcl"}
+            or t.head.i == t.i
+        ):
             break
         t = t.head
-        if t.lemma_.lower() in BLOCKING_HEADS or t.lower_ in {"able", "capable", "designed", "built", "ready"}:
+        if t.lemma_.lower() in BLOCKING_HEADS or t.lower_ in {
+            "able",
+            "capable",
+            "designed",
+            "built",
+            "ready",
+        }:
             return "capability"
     return None
 
 
 def _denied(*heads: Token | None) -> bool:
-    """"no aircraft were intercepted", "intercepted no aircraft"."""
-    return any(h is not None and any(c.lower_ in {"no", "none", "neither"} for c in h.children
-                                     if c.dep_ in {"det", "preconj"}) for h in heads)
+    """ "no aircraft were intercepted", "intercepted no aircraft"."""
+    return any(
+        h is not None
+        and any(c.lower_ in {"no", "none", "neither"} for c in h.children if c.dep_ in {"det", "preconj"})
+        for h in heads
+    )
 
 
 def _hedged(sent: Span) -> bool:
@@ -572,7 +859,10 @@ def _future(verb: Token) -> bool:
     for _ in range(3):
         if any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in t.children):
             return True
-        if t.head.lemma_ in {"plan", "announce", "decide", "agree", "intend"} or t.dep_ not in {"xcomp", "conj"}:
+        if t.head.lemma_ in {"plan", "announce", "decide", "agree", "intend"} or t.dep_ not in {
+            "xcomp",
+            "conj",
+        }:
             return t.head.lemma_ in {"plan", "decide", "agree"}
         t = t.head
     return False
@@ -629,17 +919,28 @@ def _in_subheading(ctx: DocContext, sent: Span) -> bool:
 
 def _to_relation(ctx: DocContext, c: Candidate) -> Relation:
     sent = c.sent
-    text = ctx.article.text[sent.start_char: sent.end_char]
+    text = ctx.article.text[sent.start_char : sent.end_char]
     stripped = text.strip()
     lead = len(text) - len(text.lstrip())
-    evidence = Evidence(ctx.article.doc_id, stripped, sent.start_char + lead, sent.start_char + lead + len(stripped))
+    evidence = Evidence(
+        ctx.article.doc_id, stripped, sent.start_char + lead, sent.start_char + lead + len(stripped)
+    )
     hedged = _hedged(sent)
     confidence = c.confidence * (0.7 if hedged else 1.0)
     when: dt.date | None = sentence_date(text, ctx.article.date)
     return Relation(
-        predicate=c.predicate, actor=c.actor.key, target=c.target.key, doc_id=ctx.article.doc_id,
-        evidence=evidence, confidence=round(confidence, 3), location=c.location, date=when,
-        actor_count=c.actor.count, target_count=c.target.count, trigger=c.trigger.text, hedged=hedged,
+        predicate=c.predicate,
+        actor=c.actor.key,
+        target=c.target.key,
+        doc_id=ctx.article.doc_id,
+        evidence=evidence,
+        confidence=round(confidence, 3),
+        location=c.location,
+        date=when,
+        actor_count=c.actor.count,
+        target_count=c.target.count,
+        trigger=c.trigger.text,
+        hedged=hedged,
     )
 
 
@@ -704,8 +1005,11 @@ def _verb_predicate(token: Token, lemma: str) -> str | None:
         for verb, particles in spec.get("particle_verbs", {}).items():
             if lemma == verb and any(c.dep_ == "prt" and c.lower_ in particles for c in token.children):
                 return predicate
-    if lemma in TRIGGERS["intercepted"].get("xcomp_verbs", []) and token.dep_ in {"xcomp", "advcl"} \
-            and token.head.lemma_.lower() == "scramble":
+    if (
+        lemma in TRIGGERS["intercepted"].get("xcomp_verbs", [])
+        and token.dep_ in {"xcomp", "advcl"}
+        and token.head.lemma_.lower() == "scramble"
+    ):
         return "intercepted"
     if lemma in TRIGGERS["deployedTo"]["verbs"]:
         return "deployedTo"
@@ -731,15 +1035,23 @@ def _verb_candidates(ctx: DocContext, sent: Span, verb: Token, lemma: str) -> It
         yield from _counter_candidates(ctx, sent, verb, base)
 
 
-def _contact_candidates(ctx: DocContext, sent: Span, verb: Token, predicate: str, base: float) -> Iterator[Candidate]:
+def _contact_candidates(
+    ctx: DocContext, sent: Span, verb: Token, predicate: str, base: float
+) -> Iterator[Candidate]:
     """intercepted / escorted: who did it to whom."""
     confidence = base
     if _is_passive(verb):
         target_tok = [_antecedent_of_relative(t) for t in _children(_passive_head(verb), "nsubjpass")]
-        target_head = target_tok[0] if target_tok else (_described(verb) if verb.dep_ in {"acl", "relcl"} else _subject(verb))
+        target_head = (
+            target_tok[0]
+            if target_tok
+            else (_described(verb) if verb.dep_ in {"acl", "relcl"} else _subject(verb))
+        )
         actor_head = None
         targets = resolve_np(ctx, target_head)
-        actors = [a for head in _agents(verb) for a in resolve_np(ctx, head, exclude={t.key for t in targets})]
+        actors = [
+            a for head in _agents(verb) for a in resolve_np(ctx, head, exclude={t.key for t in targets})
+        ]
         if not actors:
             actors = _context_actor(ctx, sent, verb, targets)
             confidence *= 0.7
@@ -773,7 +1085,7 @@ def _context_actor(ctx: DocContext, sent: Span, verb: Token, targets: list[Arg])
             continue
         arg = Arg(m.key, m.kind, m.span.root.i, via_context=True)
         nation = nation_of(ctx, arg)
-        if nation in target_nations or m.form == "demonym" and _modifies_any(m, targets):
+        if nation in target_nations or (m.form == "demonym" and _modifies_any(m, targets)):
             continue
         if m.span.root.i > verb.i and m.span.root.head.lower_ in {"from", "of"}:
             continue
@@ -782,8 +1094,14 @@ def _context_actor(ctx: DocContext, sent: Span, verb: Token, targets: list[Arg])
     if aircraft or best:
         return aircraft[:1] or best[:1]
     # "F-15Js were scrambled. Two H-6K bombers were intercepted.": the actor of the sentence before
-    previous = [m for m in ctx.ments if m.span.sent.end == sent.start and m.kind in {"Aircraft", "Nation", "Alliance"}
-                and m.key not in target_keys and not m.heading]
+    previous = [
+        m
+        for m in ctx.ments
+        if m.span.sent.end == sent.start
+        and m.kind in {"Aircraft", "Nation", "Alliance"}
+        and m.key not in target_keys
+        and not m.heading
+    ]
     for m in reversed(previous):
         arg = Arg(m.key, m.kind, m.span.root.i, via_context=True)
         if m.kind == "Aircraft" and nation_of(ctx, arg) not in target_nations:
@@ -824,16 +1142,25 @@ def _deploy_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) ->
             theme_head = _subject(verb)
     if theme_head is None:
         return
-    themes = [t for t in resolve_np(ctx, theme_head) if t.kind in {"Aircraft", "WeaponSystem", "Nation", "Alliance"}]
+    themes = [
+        t for t in resolve_np(ctx, theme_head) if t.kind in {"Aircraft", "WeaponSystem", "Nation", "Alliance"}
+    ]
     confidence = base
     if not themes and theme_head.lemma_.lower() in _MILITARY_NOUNS | {"force"}:
         deployer = _subject(verb) if not passive else _agent(verb)
-        themes = [a for a in resolve_np(ctx, deployer) if a.kind in _ACTOR_KINDS] if deployer is not None else []
+        themes = (
+            [a for a in resolve_np(ctx, deployer) if a.kind in _ACTOR_KINDS] if deployer is not None else []
+        )
         confidence *= 0.9
     if not themes:
         return
-    if not passive and lemma not in {"arrive", "land"} and any(a.kind in _ACTOR_KINDS for a in themes) \
-            and _object(verb) is not None and not _military(ctx, _object(verb)):
+    if (
+        not passive
+        and lemma not in {"arrive", "land"}
+        and any(a.kind in _ACTOR_KINDS for a in themes)
+        and _object(verb) is not None
+        and not _military(ctx, _object(verb))
+    ):
         return  # "sent a letter to Lithuania"
     destinations = _destinations(ctx, verb, theme_head)
     location = _location(ctx, verb)
@@ -847,7 +1174,8 @@ def _deploy_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) ->
 
 def _military(ctx: DocContext, head: Token) -> bool:
     return head.lemma_.lower() in _MILITARY_NOUNS or any(
-        m.kind in {"Aircraft", "WeaponSystem"} for m in _ments_in(ctx, _core_tokens(head)))
+        m.kind in {"Aircraft", "WeaponSystem"} for m in _ments_in(ctx, _core_tokens(head))
+    )
 
 
 def _destinations(ctx: DocContext, verb: Token, theme_head: Token | None) -> list[Arg]:
@@ -868,7 +1196,9 @@ def _destinations(ctx: DocContext, verb: Token, theme_head: Token | None) -> lis
                     if word in {"for", "with", "as", "during", "under"}:
                         visit(child, depth + 1)
                     continue
-                if word == "in" and any(g.lower_ in {"response", "reaction", "retaliation"} for g in child.children):
+                if word == "in" and any(
+                    g.lower_ in {"response", "reaction", "retaliation"} for g in child.children
+                ):
                     continue
                 for obj in _children(child, "pobj"):
                     for arg in resolve_np(ctx, obj, allow_context=False):
@@ -935,7 +1265,7 @@ def _nations_in(ctx: DocContext, tokens: Iterable[Token], exclude: set[str]) -> 
         for conj in [h, *h.conjuncts]:
             primary.update(t.i for t in _core_tokens(conj) if t.i != conj.i or conj.i in ctx.by_token)
     for t in tokens:
-        if t.dep_ == "pobj" and t.head.lower_ == "by" or t.dep_ == "agent":
+        if (t.dep_ == "pobj" and t.head.lower_ == "by") or t.dep_ == "agent":
             primary.update(x.i for x in t.subtree)
     first: list[Arg] = []
     rest: list[Arg] = []
@@ -954,7 +1284,9 @@ def _nations_in(ctx: DocContext, tokens: Iterable[Token], exclude: set[str]) -> 
             continue
         bucket = first if m.span.root.i in primary else rest
         if all(a.key != nation for a in [*first, *rest]):
-            bucket.append(Arg(nation, "Alliance" if nation.startswith("alliance:") else "Nation", m.span.root.i))
+            bucket.append(
+                Arg(nation, "Alliance" if nation.startswith("alliance:") else "Nation", m.span.root.i)
+            )
     return first or rest
 
 
@@ -968,8 +1300,11 @@ def _under_place_prep(token: Token, within: set[int]) -> bool:
 
 
 def _is_event_reference(head: Token) -> bool:
-    return head.lower_ in EVENT_NOUNS or head.lemma_.lower() in EVENT_NOUNS or (
-        head.pos_ == "PRON" and head.lower_ in {"it", "this", "that", "them", "they", "these", "those"})
+    return (
+        head.lower_ in EVENT_NOUNS
+        or head.lemma_.lower() in EVENT_NOUNS
+        or (head.pos_ == "PRON" and head.lower_ in {"it", "this", "that", "them", "they", "these", "those"})
+    )
 
 
 def _actor_level(ctx: DocContext, head: Token | None, sent: Span) -> list[Arg]:
@@ -980,8 +1315,11 @@ def _actor_level(ctx: DocContext, head: Token | None, sent: Span) -> list[Arg]:
 
     def add(nation: str | None, token: int, via: bool = False) -> None:
         if nation and all(n.key != nation for n in nations):
-            nations.append(Arg(nation, "Alliance" if nation.startswith("alliance:") else "Nation", token,
-                               via_context=via))
+            nations.append(
+                Arg(
+                    nation, "Alliance" if nation.startswith("alliance:") else "Nation", token, via_context=via
+                )
+            )
 
     if head.lemma_.lower() in ORG_HEADS or head.lemma_.lower() in _MILITARY_NOUNS:
         # "South Korean and US forces": every nation that owns the forces acts
@@ -989,7 +1327,9 @@ def _actor_level(ctx: DocContext, head: Token | None, sent: Span) -> list[Arg]:
             if m.kind in _ACTOR_KINDS and not _maker(m):
                 add(m.key, m.span.root.i)
     if not nations:
-        for arg in resolve_np(ctx, head, allow_context=head.pos_ == "PRON" and head.lower_ in {"they", "them"}):
+        for arg in resolve_np(
+            ctx, head, allow_context=head.pos_ == "PRON" and head.lower_ in {"they", "them"}
+        ):
             add(nation_of(ctx, arg), arg.token, arg.via_context)
     if nations:
         return nations
@@ -1006,9 +1346,13 @@ def _salient_before(ctx: DocContext, sent: Span, token: Token) -> list[Arg]:
     """Actors in force at `token`: this sentence's own subject if it precedes, else the last sentence's."""
     root = _main_verb(sent)
     subj = _subject(root) if root.pos_ in {"VERB", "AUX"} else None
-    if subj is not None and subj.i < token.i and not _is_event_reference(subj) and token.i not in \
-            {t.i for t in subj.subtree}:
-        here = []
+    if (
+        subj is not None
+        and subj.i < token.i
+        and not _is_event_reference(subj)
+        and token.i not in {t.i for t in subj.subtree}
+    ):
+        here: list[Arg] = []
         for arg in resolve_np(ctx, subj, allow_context=False):
             nation = nation_of(ctx, arg)
             if nation and all(h.key != nation for h in here):
@@ -1019,7 +1363,7 @@ def _salient_before(ctx: DocContext, sent: Span, token: Token) -> list[Arg]:
 
 
 def _respond_verb_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) -> Iterator[Candidate]:
-    """"X responded to Y", "X retaliated against Y", "X responds with A to counter B"."""
+    """ "X responded to Y", "X retaliated against Y", "X responds with A to counter B"."""
     actors = _actor_level(ctx, _subject(verb), sent)
     if not actors:
         return
@@ -1043,11 +1387,13 @@ def _respond_verb_candidates(ctx: DocContext, sent: Span, verb: Token, base: flo
         confidence *= 0.8
     for actor in actors:
         for target in targets:
-            yield Candidate("respondedTo", actor, target, sent, verb, confidence * (0.85 if actor.via_context else 1.0))
+            yield Candidate(
+                "respondedTo", actor, target, sent, verb, confidence * (0.85 if actor.via_context else 1.0)
+            )
 
 
 def _counter_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) -> Iterator[Candidate]:
-    """"X deployed Y to counter Z": X responded to Z (unless "respond" already governs it)."""
+    """ "X deployed Y to counter Z": X responded to Z (unless "respond" already governs it)."""
     if verb.head.lemma_.lower() in TRIGGERS["respondedTo"]["verbs"]:
         return
     if verb.dep_ not in {"xcomp", "advcl", "ROOT", "conj", "relcl", "acl"}:
@@ -1063,14 +1409,17 @@ def _counter_candidates(ctx: DocContext, sent: Span, verb: Token, base: float) -
 
 
 def _tit_for_tat_noun(noun: Token) -> bool:
-    """"a tit-for-tat move", "retaliatory flights"."""
-    left = noun.doc[max(noun.left_edge.i, noun.i - 6): noun.i]
+    """ "a tit-for-tat move", "retaliatory flights"."""
+    left = noun.doc[max(noun.left_edge.i, noun.i - 6) : noun.i]
     return any(t.lower_ in {"tat", "retaliatory"} for t in left)
 
 
 def _noun_candidates(ctx: DocContext, sent: Span, noun: Token, lemma: str) -> Iterator[Candidate]:
-    if lemma in TRIGGERS["respondedTo"]["nouns"] or noun.lower_ in TRIGGERS["respondedTo"]["nouns"] \
-            or (_tit_for_tat_noun(noun) and noun.lemma_.lower() in EVENT_NOUNS | {"signal", "measure", "reply"}):
+    if (
+        lemma in TRIGGERS["respondedTo"]["nouns"]
+        or noun.lower_ in TRIGGERS["respondedTo"]["nouns"]
+        or (_tit_for_tat_noun(noun) and noun.lemma_.lower() in EVENT_NOUNS | {"signal", "measure", "reply"})
+    ):
         yield from _response_noun_candidates(ctx, sent, noun)
     elif lemma in TRIGGERS["intercepted"]["nouns"] or lemma in TRIGGERS["escorted"]["nouns"]:
         predicate = "intercepted" if lemma in TRIGGERS["intercepted"]["nouns"] else "escorted"
@@ -1084,29 +1433,40 @@ def _prep_objects(noun: Token, word: str) -> list[Token]:
 
 
 def _contact_noun_candidates(ctx: DocContext, sent: Span, noun: Token, predicate: str) -> Iterator[Candidate]:
-    """"the interception of X by Y", "Y's interception of X"."""
+    """ "the interception of X by Y", "Y's interception of X"."""
     if _noun_negated(noun):
         return
     of = _prep_objects(noun, "of")
-    by = _prep_objects(noun, "by") or [t for o in of for t in o.subtree
-                                       if t.dep_ == "pobj" and t.head.lower_ == "by"]
+    by = _prep_objects(noun, "by") or [
+        t for o in of for t in o.subtree if t.dep_ == "pobj" and t.head.lower_ == "by"
+    ]
     poss = _children(noun, "poss")
     if by:
-        actors, targets = resolve_np(ctx, by[0]), (resolve_np(ctx, of[0]) if of else resolve_np(ctx, poss[0]) if poss else [])
+        actors, targets = (
+            resolve_np(ctx, by[0]),
+            (resolve_np(ctx, of[0]) if of else resolve_np(ctx, poss[0]) if poss else []),
+        )
     elif poss and of:
         actors, targets = resolve_np(ctx, poss[0]), resolve_np(ctx, of[0])
     else:
         return
     for actor in actors:
         for target in targets:
-            if actor.kind in {"Aircraft", "Nation", "Alliance"} and target.kind in {"Aircraft", "Nation", "Alliance"}:
+            if actor.kind in {"Aircraft", "Nation", "Alliance"} and target.kind in {
+                "Aircraft",
+                "Nation",
+                "Alliance",
+            }:
                 yield Candidate(predicate, actor, target, sent, noun, 0.8, _location_of_noun(ctx, noun))
 
 
 def _noun_negated(noun: Token) -> bool:
-    """"no interception", "without escort", "simulated the interception of ..."."""
-    return any(c.lower_ in {"no", "without"} for c in noun.children) or noun.head.lower_ == "without" or (
-        noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_.lower() in BLOCKING_HEADS)
+    """ "no interception", "without escort", "simulated the interception of ..."."""
+    return (
+        any(c.lower_ in {"no", "without"} for c in noun.children)
+        or noun.head.lower_ == "without"
+        or (noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_.lower() in BLOCKING_HEADS)
+    )
 
 
 def _location_of_noun(ctx: DocContext, noun: Token) -> str | None:
@@ -1119,13 +1479,17 @@ def _location_of_noun(ctx: DocContext, noun: Token) -> str | None:
 
 
 def _deploy_noun_candidates(ctx: DocContext, sent: Span, noun: Token) -> Iterator[Candidate]:
-    """"the deployment of Patriot batteries to Poland"."""
+    """ "the deployment of Patriot batteries to Poland"."""
     if _noun_negated(noun):
         return
     of = _prep_objects(noun, "of")
     themes = resolve_np(ctx, of[0]) if of else []
     if not themes:
-        owners = [m for m in _ments_in(ctx, _core_tokens(noun)) if m.kind in _ACTOR_KINDS and m.span.root.i != noun.i]
+        owners = [
+            m
+            for m in _ments_in(ctx, _core_tokens(noun))
+            if m.kind in _ACTOR_KINDS and m.span.root.i != noun.i
+        ]
         themes = [Arg(m.key, m.kind, m.span.root.i) for m in owners[:1]]
     themes = [t for t in themes if t.kind in {"Aircraft", "WeaponSystem", "Nation", "Alliance"}]
     dests: list[Arg] = []
@@ -1141,10 +1505,12 @@ def _deploy_noun_candidates(ctx: DocContext, sent: Span, noun: Token) -> Iterato
 
 
 def _response_noun_candidates(ctx: DocContext, sent: Span, noun: Token) -> Iterator[Candidate]:
-    """"Russia's response to X", "in response to X", "was a response to X", "In reaction, Japan ..."."""
+    """ "Russia's response to X", "in response to X", "was a response to X", "In reaction, Japan ..."."""
     if _noun_negated(noun) or any(c.dep_ == "neg" for c in noun.head.children):
         return
-    target_preps = {"to", "against"} | ({"for"} if noun.lemma_.lower() in {"retaliation", "reprisal"} else set())
+    target_preps = {"to", "against"} | (
+        {"for"} if noun.lemma_.lower() in {"retaliation", "reprisal"} else set()
+    )
     objs = [o for word in target_preps for o in _prep_objects(noun, word)]
     target_tokens = [t for obj in objs for t in obj.subtree]
     for prep in _children(noun, *_PREP):
@@ -1171,7 +1537,9 @@ def _response_noun_candidates(ctx: DocContext, sent: Span, noun: Token) -> Itera
         return
     for actor in actors:
         for target in targets:
-            yield Candidate("respondedTo", actor, target, sent, noun, confidence * (0.85 if actor.via_context else 1.0))
+            yield Candidate(
+                "respondedTo", actor, target, sent, noun, confidence * (0.85 if actor.via_context else 1.0)
+            )
 
 
 def _in_np_of(token: Token, actors: list[Arg]) -> bool:
@@ -1185,19 +1553,30 @@ def _response_actor(ctx: DocContext, sent: Span, noun: Token) -> list[Arg]:
     by = _prep_objects(noun, "by") + _prep_objects(noun, "from")
     if by:
         return _actor_level(ctx, by[0], sent)
-    owners = [m for m in _ments_in(ctx, _core_tokens(noun)) if m.kind in _ACTOR_KINDS and m.span.root.i != noun.i]
+    owners = [
+        m for m in _ments_in(ctx, _core_tokens(noun)) if m.kind in _ACTOR_KINDS and m.span.root.i != noun.i
+    ]
     if owners:
         return [Arg(owners[0].key, owners[0].kind, owners[0].span.root.i)]
     head = noun.head
     governor_verb = head.head if noun.dep_ == "pobj" and head.lower_ == "as" else head
-    if governor_verb.lemma_.lower() in _DESCRIBE_VERBS and any(c.lower_ == "what" for c in governor_verb.children):
+    if governor_verb.lemma_.lower() in _DESCRIBE_VERBS and any(
+        c.lower_ == "what" for c in governor_verb.children
+    ):
         # "China sent jets ... in what its command called retaliation for ...": the main clause acts
         t = governor_verb
         while t.head.i != t.i and not (t.dep_ in {"pobj", "pcomp"} and t.head.lower_ == "in"):
             t = t.head
         if t.head.lower_ == "in" and t.head.head.pos_ in {"VERB", "AUX"}:
             return _actor_level(ctx, _subject(t.head.head), sent)
-    if governor_verb.lemma_.lower() in _DESCRIBE_VERBS and noun.dep_ in {"pobj", "oprd", "attr", "dobj", "conj", "ccomp"}:
+    if governor_verb.lemma_.lower() in _DESCRIBE_VERBS and noun.dep_ in {
+        "pobj",
+        "oprd",
+        "attr",
+        "dobj",
+        "conj",
+        "ccomp",
+    }:
         # "officials described the deployment as a response to ...": the deployment's actor
         described = _children(governor_verb, "dobj", "nsubjpass")
         if described:
@@ -1226,17 +1605,23 @@ def _response_actor(ctx: DocContext, sent: Span, noun: Token) -> list[Arg]:
 
 
 def _tit_for_tat(ctx: DocContext, sent: Span) -> Iterator[Candidate]:
-    """"tit-for-tat" with an explicit acting subject and exactly one other party in the sentence."""
+    """ "tit-for-tat" with an explicit acting subject and exactly one other party in the sentence."""
     text = sent.text.lower()
     if not any(marker in text.replace("-", " ") for marker in ("tit for tat",)):
         return
     root = sent.root
     subj = _subject(root) if root.pos_ in {"VERB", "AUX"} else None
-    actors = _actor_level(ctx, subj, sent) if subj is not None and subj.lower_ not in EVENT_NOUNS else []
+    if subj is None or subj.lower_ in EVENT_NOUNS:
+        return
+    actors = _actor_level(ctx, subj, sent)
     if len(actors) != 1:
         return
-    others = [a for a in _nations_in(ctx, [t for t in sent if t.i not in {x.i for x in subj.subtree}],
-                                     {actors[0].key})]
+    others = [
+        a
+        for a in _nations_in(
+            ctx, [t for t in sent if t.i not in {x.i for x in subj.subtree}], {actors[0].key}
+        )
+    ]
     if len(others) == 1:
         yield Candidate("respondedTo", actors[0], others[0], sent, root, 0.6)
 
@@ -1257,7 +1642,9 @@ def operator_facts(ctx: DocContext) -> dict[str, str]:
     return {key: next(iter(owners)) for key, owners in facts.items() if len(owners) == 1}
 
 
-def build_context(doc: Doc, article: Article, gaz: Gazetteer, forms: dict[tuple[str, str], set[str]]) -> DocContext:
+def build_context(
+    doc: Doc, article: Article, gaz: Gazetteer, forms: dict[tuple[str, str], set[str]]
+) -> DocContext:
     headings, headline = heading_lines(article.text)
     ments = find_mentions(doc, gaz, forms)
     for m in ments:
@@ -1273,8 +1660,15 @@ def build_context(doc: Doc, article: Article, gaz: Gazetteer, forms: dict[tuple[
 def mention_records(ctx: DocContext) -> list[Mention]:
     sent_index = {s.start: i for i, s in enumerate(ctx.doc.sents)}
     return [
-        Mention(ctx.article.doc_id, m.start, int(m.span.end_char), m.span.text, m.kind, m.key,
-                sent_index.get(m.span.sent.start, -1))
+        Mention(
+            ctx.article.doc_id,
+            m.start,
+            int(m.span.end_char),
+            m.span.text,
+            m.kind,
+            m.key,
+            sent_index.get(m.span.sent.start, -1),
+        )
         for m in ctx.ments
     ]
 

@@ -22,7 +22,9 @@ from kg.records import Entity
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
 _FILES = ("nations", "alliances", "aircraft", "weapons", "seas", "bases", "locations")
 #: A designation such as "Tu-95MS", "F/A-18E", "KJ-500": letters, a dash, digits, a suffix.
-DESIGNATION = re.compile(r"^(?P<prefix>[A-Z][A-Za-z]{0,3}(?:/[A-Z]{1,2})?)-(?P<number>\d{1,4})(?P<suffix>[A-Za-z0-9-]*)$")
+DESIGNATION = re.compile(
+    r"^(?P<prefix>[A-Z][A-Za-z]{0,3}(?:/[A-Z]{1,2})?)-(?P<number>\d{1,4})(?P<suffix>[A-Za-z0-9-]*)$"
+)
 
 
 def normalise(name: str) -> str:
@@ -136,9 +138,13 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
         metonyms = list(_strings(entry, "metonyms"))
         gaz.nations[entry["iso2"].upper()] = key
         gaz.entities[key] = Entity(
-            key=key, kind="Nation", label=entry["name"],
+            key=key,
+            kind="Nation",
+            label=entry["name"],
             aliases=_unique([*names, *demonyms, *metonyms]),
-            wikidata=_wikidata(entry), iso2=entry["iso2"].upper(), iso3=(entry.get("iso3") or "").upper() or None,
+            wikidata=_wikidata(entry),
+            iso2=entry["iso2"].upper(),
+            iso3=(entry.get("iso3") or "").upper() or None,
             member_of=tuple(sorted(members.get(entry["iso2"].upper(), []))),
         )
         gaz.surfaces += [Surface(n, key, "Nation") for n in [entry["name"], *names]]
@@ -148,8 +154,9 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     for entry in raw["alliances"]:
         key = f"alliance:{entry['id']}"
         aliases = list(_strings(entry, "aliases"))
-        gaz.entities[key] = Entity(key=key, kind="Alliance", label=entry["name"], aliases=_unique(aliases),
-                                   wikidata=_wikidata(entry))
+        gaz.entities[key] = Entity(
+            key=key, kind="Alliance", label=entry["name"], aliases=_unique(aliases), wikidata=_wikidata(entry)
+        )
         gaz.surfaces += [Surface(n, key, "Alliance") for n in [entry["name"], *aliases]]
 
     for entry in raw["aircraft"]:
@@ -160,8 +167,13 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
         aliases = list(_strings(entry, "aliases"))
         kind = entry.get("kind") or "WeaponSystem"
         gaz.entities[key] = Entity(
-            key=key, kind="WeaponSystem", cls=kind, label=entry["name"], aliases=_unique(aliases),
-            wikidata=_wikidata(entry), operators=tuple(nation_key(i) for i in entry.get("operators") or []),
+            key=key,
+            kind="WeaponSystem",
+            cls=kind,
+            label=entry["name"],
+            aliases=_unique(aliases),
+            wikidata=_wikidata(entry),
+            operators=tuple(nation_key(i) for i in entry.get("operators") or []),
         )
         gaz.surfaces += [Surface(n, key, "WeaponSystem") for n in [entry["name"], *aliases]]
         gaz.surfaces += [Surface(n, key, "WeaponSystem", "context") for n in _strings(entry, "context_names")]
@@ -169,8 +181,9 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     for entry in raw["seas"]:
         key = f"sea:{entry['id']}"
         aliases = list(_strings(entry, "aliases"))
-        gaz.entities[key] = Entity(key=key, kind="Sea", label=entry["name"], aliases=_unique(aliases),
-                                   wikidata=_wikidata(entry))
+        gaz.entities[key] = Entity(
+            key=key, kind="Sea", label=entry["name"], aliases=_unique(aliases), wikidata=_wikidata(entry)
+        )
         for name in [entry["name"], *aliases]:
             gaz.surfaces.append(Surface(name, key, "Sea", "bare" if " " not in name.strip() else "name"))
         if entry.get("stem"):
@@ -181,7 +194,11 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
         aliases = list(_strings(entry, "aliases"))
         operator = entry.get("operator") or entry.get("country")
         gaz.entities[key] = Entity(
-            key=key, kind="Base", label=entry["name"], aliases=_unique(aliases), wikidata=_wikidata(entry),
+            key=key,
+            kind="Base",
+            label=entry["name"],
+            aliases=_unique(aliases),
+            wikidata=_wikidata(entry),
             operators=(nation_key(operator),) if operator else (),
             located_in=nation_key(entry["country"]) if entry.get("country") else None,
         )
@@ -190,9 +207,14 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     for entry in raw["locations"]:
         key = f"location:{entry['id']}"
         aliases = list(_strings(entry, "aliases"))
-        gaz.entities[key] = Entity(key=key, kind="Location", label=entry["name"], aliases=_unique(aliases),
-                                   wikidata=_wikidata(entry),
-                                   located_in=nation_key(entry["country"]) if entry.get("country") else None)
+        gaz.entities[key] = Entity(
+            key=key,
+            kind="Location",
+            label=entry["name"],
+            aliases=_unique(aliases),
+            wikidata=_wikidata(entry),
+            located_in=nation_key(entry["country"]) if entry.get("country") else None,
+        )
         gaz.surfaces += [Surface(n, key, "Location") for n in [entry["name"], *aliases]]
     return gaz
 
@@ -210,23 +232,34 @@ def _add_aircraft(gaz: Gazetteer, entry: dict) -> None:
     variants = list(_strings(entry, "variants"))
     wikidata = _wikidata(entry)
     gaz.entities[family_key] = Entity(
-        key=family_key, kind="Aircraft", cls=role, label=designation,
+        key=family_key,
+        kind="Aircraft",
+        cls=role,
+        label=designation,
         aliases=_unique([*aliases, *names, *context, *(f"{m} {designation}" for m in manufacturers)]),
-        wikidata=wikidata, operators=operators,
+        wikidata=wikidata,
+        operators=operators,
     )
     for written in [designation, *aliases]:
         gaz.designations[normalise(written)] = family_key
     for variant in variants:
         key = aircraft_key_for(variant)
         gaz.entities[key] = Entity(
-            key=key, kind="Aircraft", cls=role, label=variant,
+            key=key,
+            kind="Aircraft",
+            cls=role,
+            label=variant,
             aliases=_unique(f"{m} {variant}" for m in manufacturers),
-            operators=operators, family=family_key,
+            operators=operators,
+            family=family_key,
         )
         gaz.designations[normalise(variant)] = key
 
-    for written, key in [(designation, family_key), *((a, family_key) for a in aliases),
-                         *((v, aircraft_key_for(v)) for v in variants)]:
+    for written, key in [
+        (designation, family_key),
+        *((a, family_key) for a in aliases),
+        *((v, aircraft_key_for(v)) for v in variants),
+    ]:
         forms = [written, *(f"{m} {written}" for m in manufacturers)]
         compact = written.replace("-", "")
         if compact != written and len(compact) > 3:
@@ -242,8 +275,10 @@ def _add_aircraft(gaz: Gazetteer, entry: dict) -> None:
         for m in manufacturers:
             gaz.surfaces.append(Surface(f"{m} {name}", family_key, "Aircraft"))
     for name in context:
-        gaz.surfaces += [Surface(name, family_key, "Aircraft", "context"),
-                         Surface(name + "s", family_key, "Aircraft", "context")]
+        gaz.surfaces += [
+            Surface(name, family_key, "Aircraft", "context"),
+            Surface(name + "s", family_key, "Aircraft", "context"),
+        ]
 
 
 @lru_cache(maxsize=4)

@@ -14,8 +14,15 @@ from rdflib import URIRef
 from kg.gazetteer import slug
 from kg.vocab import ID
 
-_PREFIX = {"nation": "nation", "alliance": "alliance", "aircraft": "aircraft", "weapon": "weapon",
-           "base": "base", "sea": "sea", "location": "location"}
+_PREFIX = {
+    "nation": "nation",
+    "alliance": "alliance",
+    "aircraft": "aircraft",
+    "weapon": "weapon",
+    "base": "base",
+    "sea": "sea",
+    "location": "location",
+}
 
 
 def entity_iri(key: str) -> URIRef:

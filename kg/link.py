@@ -35,7 +35,7 @@ def fold_map(keys: Iterable[str], gaz: Gazetteer) -> dict[str, str]:
 
 
 def _unknown_family(key: str, gaz: Gazetteer) -> str | None:
-    """"aircraft:b-52j" (unknown variant) belongs to the B-52 family when the gazetteer has it."""
+    """ "aircraft:b-52j" (unknown variant) belongs to the B-52 family when the gazetteer has it."""
     m = re.match(r"aircraft:([a-z]+(?:-a)?)-(\d+)[a-z0-9-]+$", key)
     if not m:
         return None
@@ -53,7 +53,9 @@ def article_entities(
     mentions = list(mentions)
     relations = list(relations)
     destinations = {r.target for r in relations if r.predicate == "deployedTo"}
-    candidates = {m.key for m in mentions if m.key in keep_keys and (m.kind != "Location" or m.key in destinations)}
+    candidates = {
+        m.key for m in mentions if m.key in keep_keys and (m.kind != "Location" or m.key in destinations)
+    }
     candidates |= {k for r in relations for k in (r.actor, r.target)}
     folds = fold_map(candidates, gaz)
 
@@ -71,8 +73,12 @@ def article_entities(
     present = {e.key for e in entities}
     rewritten = []
     for r in relations:
-        r2 = replace(r, actor=canon(r.actor), target=canon(r.target),
-                     location=canon(r.location) if r.location else None)
+        r2 = replace(
+            r,
+            actor=canon(r.actor),
+            target=canon(r.target),
+            location=canon(r.location) if r.location else None,
+        )
         if r2.actor in present and r2.target in present and r2.actor != r2.target:
             if r2.location and r2.location not in present:
                 r2 = replace(r2, location=None)
@@ -83,14 +89,25 @@ def article_entities(
 
 def _kind_of(key: str) -> str:
     prefix = key.split(":", 1)[0]
-    return {"nation": "Nation", "alliance": "Alliance", "aircraft": "Aircraft", "weapon": "WeaponSystem",
-            "base": "Base", "sea": "Sea", "location": "Location"}.get(prefix, "Location")
+    return {
+        "nation": "Nation",
+        "alliance": "Alliance",
+        "aircraft": "Aircraft",
+        "weapon": "WeaponSystem",
+        "base": "Base",
+        "sea": "Sea",
+        "location": "Location",
+    }.get(prefix, "Location")
 
 
 def _entity(key: str, kind: str, written: list[str], gaz: Gazetteer) -> Entity:
     known = gaz.entity(key)
     if known is not None:
-        extra = [w for w in _clean_names(written) if normalise(w) not in {normalise(a) for a in (known.label, *known.aliases)}]
+        extra = [
+            w
+            for w in _clean_names(written)
+            if normalise(w) not in {normalise(a) for a in (known.label, *known.aliases)}
+        ]
         if kind == "Aircraft" and known.family:
             family = gaz.entity(known.family)
             if family is not None:
@@ -98,7 +115,9 @@ def _entity(key: str, kind: str, written: list[str], gaz: Gazetteer) -> Entity:
         return replace(known, aliases=tuple(dict.fromkeys([*known.aliases, *extra])))
     names = _clean_names(written)
     label = _label_for(key, kind, names)
-    return Entity(key=key, kind=kind, label=label, aliases=tuple(n for n in dict.fromkeys(names) if n != label))
+    return Entity(
+        key=key, kind=kind, label=label, aliases=tuple(n for n in dict.fromkeys(names) if n != label)
+    )
 
 
 def _clean_names(written: Iterable[str]) -> list[str]:

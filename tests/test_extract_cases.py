@@ -22,7 +22,8 @@ CASES = [json.loads(line) for line in CASES_FILE.read_text(encoding="utf-8").spl
 
 #: case id -> why the extractor still misses it (kept honest: strict xfail).
 KNOWN_MISSES: dict[str, str] = json.loads(
-    (Path(__file__).parent / "data" / "extraction_known_misses.json").read_text(encoding="utf-8"))
+    (Path(__file__).parent / "data" / "extraction_known_misses.json").read_text(encoding="utf-8")
+)
 
 
 def _norm(name: str) -> str:
@@ -49,8 +50,12 @@ def _matches(expected: str, names: set[str], alternatives: dict[str, list[str]])
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, id=c["id"], marks=pytest.mark.xfail(reason=KNOWN_MISSES[c["id"]], strict=True))
-     if c["id"] in KNOWN_MISSES else pytest.param(c, id=c["id"]) for c in CASES],
+    [
+        pytest.param(c, id=c["id"], marks=pytest.mark.xfail(reason=KNOWN_MISSES[c["id"]], strict=True))
+        if c["id"] in KNOWN_MISSES
+        else pytest.param(c, id=c["id"])
+        for c in CASES
+    ],
 )
 def test_extract_case(extractor, case):
     article = Article(doc_id="case", text=case["text"], date=dt.date(2025, 3, 14))
@@ -61,9 +66,16 @@ def test_extract_case(extractor, case):
     unmatched = set(predicted)
     missing = []
     for subject, predicate, obj in case["expected"]:
-        hit = next((p for p in unmatched if p[1] == predicate
-                    and _matches(subject, _names(entities[p[0]]), alternatives)
-                    and _matches(obj, _names(entities[p[2]]), alternatives)), None)
+        hit = next(
+            (
+                p
+                for p in unmatched
+                if p[1] == predicate
+                and _matches(subject, _names(entities[p[0]]), alternatives)
+                and _matches(obj, _names(entities[p[2]]), alternatives)
+            ),
+            None,
+        )
         if hit is None:
             missing.append((subject, predicate, obj))
         else:
