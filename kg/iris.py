@@ -53,5 +53,8 @@ def event_iri(event_class: str, actor: str, target: str, date: dt.date | None, s
     return ID[f"event/{event_class.lower()}/{digest}"]
 
 
-def evidence_iri(doc_id: str, start: int, end: int) -> URIRef:
-    return ID[f"evidence/{doc_id}/{start}-{end}"]
+def evidence_iri(doc_id: str, start: int, end: int, about: str = "") -> URIRef:
+    """One evidence node per (sentence, relation): a sentence may report several relations,
+    each with its own trigger and confidence."""
+    suffix = "/" + hashlib.sha256(about.encode()).hexdigest()[:8] if about else ""
+    return ID[f"evidence/{doc_id}/{start}-{end}{suffix}"]

@@ -179,7 +179,7 @@ def _relation_triples(g: Graph, r: Relation, ref: EventRef, art: URIRef, labels:
         g.add((ev, PK.targetCount, Literal(r.target_count)))
     g.add((ev, PROV.wasDerivedFrom, art))
     e = r.evidence
-    node = evidence_iri(e.doc_id, e.start, e.end)
+    node = evidence_iri(e.doc_id, e.start, e.end, f"{r.predicate}|{r.actor}|{r.target}")
     g.add((ev, PK.evidence, node))
     g.add((node, RDF.type, PK.Evidence))
     g.add((node, PK.sentence, Literal(e.text)))

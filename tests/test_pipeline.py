@@ -1,0 +1,136 @@
+"""One graph that grows: incremental builds, order independence, removal, merged events.
+
+These run the real spaCy pipeline on the example articles (written for this project).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL
+
+from kg.pipeline import build, remove_articles
+from kg.vocab import ID, PK
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "articles"
+SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
+
+pytestmark = pytest.mark.slow
+
+
+def _graph(outdir: Path) -> Graph:
+    return Graph().parse(outdir / "graph.ttl", format="turtle")
+
+
+def _copy(names: list[str], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(EXAMPLES / name, folder / name)
+    return folder
+
+
+A, B, C = "01_norwegian_sea_shadow.txt", "02_baltic_il20_wire.txt", "03_baltic_il20_analysis.txt"
+
+
+def test_pipeline_incremental_build_equals_building_all_at_once(tmp_path):
+    once = tmp_path / "once"
+    build([_copy([A, B, C], tmp_path / "all")], once, html=False)
+    grown = tmp_path / "grown"
+    build([_copy([A], tmp_path / "first")], grown, html=False)
+    summary = build([_copy([B, C], tmp_path / "second")], grown, html=False)
+    assert summary.extracted == 2
+    assert isomorphic(_graph(once), _graph(grown))
+
+
+def test_pipeline_unchanged_input_extracts_nothing_and_keeps_the_files(tmp_path):
+    folder = _copy([A, B], tmp_path / "in")
+    out = tmp_path / "out"
+    build([folder], out, html=False)
+    before = (out / "graph.ttl").stat().st_mtime_ns, _graph(out)
+    summary = build([folder], out, html=False)
+    assert (summary.extracted, summary.unchanged, summary.changed) == (0, 2, False)
+    assert (out / "graph.ttl").stat().st_mtime_ns == before[0]
+    assert isomorphic(_graph(out), before[1])
+
+
+def test_pipeline_changed_article_replaces_its_old_statements(tmp_path):
+    folder = _copy([A], tmp_path / "in")
+    out = tmp_path / "out"
+    build([folder], out, html=False)
+    text = (folder / A).read_text(encoding="utf-8")
+    (folder / A).write_text(text.replace("MiG-31", "Su-27"), encoding="utf-8")
+    summary = build([folder], out, html=False)
+    assert summary.extracted == 1
+    labels = {str(o) for o in _graph(out).objects(None, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))}
+    assert "Su-27" in labels and "MiG-31" not in labels
+
+
+def test_pipeline_remove_drops_what_only_that_article_supported(tmp_path):
+    out = tmp_path / "out"
+    build([_copy([A], tmp_path / "a")], out, html=False)
+    alone = _graph(out)
+    build([_copy([B], tmp_path / "b")], out, html=False)
+    remove_articles(out, ["02_baltic_il20_wire"], html=False)
+    assert isomorphic(_graph(out), alone)
+
+
+def test_pipeline_order_of_inputs_does_not_matter(tmp_path):
+    first, second = tmp_path / "x", tmp_path / "y"
+    build([EXAMPLES / C, EXAMPLES / A, EXAMPLES / B], first, html=False)
+    build([EXAMPLES / B, EXAMPLES / C, EXAMPLES / A], second, html=False)
+    assert isomorphic(_graph(first), _graph(second))
+
+
+def test_pipeline_same_event_from_two_articles_is_one_event_with_two_sources(tmp_path):
+    out = tmp_path / "out"
+    build([EXAMPLES / B, EXAMPLES / C], out, html=False)
+    g = _graph(out)
+    eurofighter, il20 = ID["aircraft/eurofighter-typhoon"], ID["aircraft/il-20"]
+    events = [e for e in g.subjects(RDF.type, PK.Interception)
+              if (e, PK.actor, eurofighter) in g and (e, PK.target, il20) in g]
+    assert len(events) == 1
+    event = events[0]
+    assert g.value(event, PK.sourceCount) == Literal(2)
+    articles = set(g.objects(event, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))
+    assert articles == {ID["article/02_baltic_il20_wire"], ID["article/03_baltic_il20_analysis"]}
+    assert len(set(g.objects(event, PK.evidence))) >= 2
+    # independent reports raise the confidence above either report alone
+    per_report = [float(g.value(ev, PK.confidence)) for ev in g.objects(event, PK.evidence)]
+    assert float(g.value(event, PK.confidence)) > max(per_report)
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds is not present")
+def test_pipeline_seed_nations_carry_wikidata_and_iso_codes(tmp_path):
+    out = tmp_path / "out"
+    build([SEEDS], out, html=False)
+    g = _graph(out)
+    russia = ID["nation/RU"]
+    assert (russia, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q159")) in g
+    assert (russia, PK.isoAlpha3, Literal("RUS")) in g
+    for node in g.subjects(RDF.type, PK.Nation):
+        assert g.value(node, PK.isoAlpha2) is not None
+        assert g.value(node, OWL.sameAs) is not None
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds is not present")
+def test_pipeline_seeds_then_examples_equals_all_at_once(tmp_path):
+    grown, once = tmp_path / "grown", tmp_path / "once"
+    build([SEEDS], grown, html=False, store=False)
+    build([EXAMPLES], grown, html=False, store=False)
+    build([SEEDS, EXAMPLES], once, html=False, store=False)
+    assert isomorphic(_graph(grown), _graph(once))
+
+
+def test_pipeline_every_built_graph_passes_shacl(tmp_path):
+    from kg.validate import validate_graph
+
+    out = tmp_path / "out"
+    inputs = [EXAMPLES, *([SEEDS] if SEEDS.is_dir() else [])]
+    build(inputs, out, html=False, store=False)
+    report = validate_graph(_graph(out))
+    assert report.conforms, report
