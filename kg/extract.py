@@ -486,11 +486,12 @@ def resolve_np(
     """The entities a noun phrase names (one per coordinated head), most specific first."""
     if head is None:
         return []
-    heads = (
-        [head, *[c for c in head.conjuncts if c.i > head.i]]
-        if head.pos_ in {"NOUN", "PROPN", "PRON", "NUM", "X"}
-        else [head]
-    )
+    if head.pos_ in {"NOUN", "PROPN", "PRON", "NUM", "X"}:
+        # "F-22 and F-35A fighters sent to Kadena": a category noun closing a coordination covers all of it
+        earlier = [c for c in head.conjuncts if c.i < head.i] if head.lower_ in CATEGORY_NOUNS else []
+        heads = [*earlier, head, *[c for c in head.conjuncts if c.i > head.i]]
+    else:
+        heads = [head]
     # "the pair of Tu-95s", "a number of Chinese jets": the entity sits in the "of" phrase
     out: list[Arg] = []
     for h in heads:
@@ -746,7 +747,9 @@ def _subject(verb: Token) -> Token | None:
     for _ in range(6):
         subj = _children(verb, "nsubj", "nsubjpass")
         if subj:
-            s = subj[0]
+            # "ØRLAND, Norway (Wire) - Four B-1B bombers arrived": the subject nearest the verb
+            before = [t for t in subj if t.i < verb.i]
+            s = before[-1] if before else subj[0]
             if s.lower_ in {"that", "which", "who"} and verb.dep_ == "relcl":
                 return verb.head
             return s
@@ -1267,7 +1270,12 @@ def _nations_in(ctx: DocContext, tokens: Iterable[Token], exclude: set[str]) -> 
     for t in tokens:
         if (t.dep_ == "pobj" and t.head.lower_ == "by") or t.dep_ == "agent":
             primary.update(x.i for x in t.subtree)
+    agentive: set[int] = set()
+    for t in tokens:
+        if t.dep_ in {"nsubj", "nsubjpass"}:
+            agentive.update(x.i for x in _core_tokens(t))
     first: list[Arg] = []
+    second: list[Arg] = []
     rest: list[Arg] = []
     for m in _ments_in(ctx, tokens):
         if _under_place_prep(m.span.root, top) or _maker(m) or m.span.root.head.lower_ in _PLACE_NOUNS:
@@ -1282,12 +1290,11 @@ def _nations_in(ctx: DocContext, tokens: Iterable[Token], exclude: set[str]) -> 
             nation = None
         if not nation or nation in exclude:
             continue
-        bucket = first if m.span.root.i in primary else rest
-        if all(a.key != nation for a in [*first, *rest]):
-            bucket.append(
-                Arg(nation, "Alliance" if nation.startswith("alliance:") else "Nation", m.span.root.i)
-            )
-    return first or rest
+        root = m.span.root.i
+        bucket = first if root in primary else second if root in agentive else rest
+        if all(a.key != nation for a in [*first, *second, *rest]):
+            bucket.append(Arg(nation, "Alliance" if nation.startswith("alliance:") else "Nation", root))
+    return first or second or rest
 
 
 def _under_place_prep(token: Token, within: set[int]) -> bool:
