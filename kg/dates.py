@@ -7,6 +7,7 @@ recent Tuesday on or before the article date, "yesterday" the day before.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
 
 _MONTHS = {
@@ -38,28 +39,67 @@ _MONTH = (
 )
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?\b")
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _WEEKDAY = re.compile(
-    r"\b(?:on|last|this|early|late)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"\b((?i:on|last|this|early|late)\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 _RELATIVE = re.compile(r"\b(yesterday|today|earlier today|this morning|tonight|last night)\b", re.IGNORECASE)
 
 
-def parse_date(text: str) -> dt.date | None:
-    """A date written on its own (metadata): ISO, "March 21, 2023", "21 March 2023"."""
-    text = text.strip()
-    m = _ISO.search(text)
-    if m:
-        return _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    for found in (_MONTH_DAY.search(text), _DAY_MONTH.search(text)):
-        if found and found.group(3):
-            month_text, day = (
-                (found.group(1), found.group(2))
-                if found.re is _MONTH_DAY
-                else (found.group(2), found.group(1))
-            )
-            return _safe(int(found.group(3)), _MONTHS[month_text.lower().rstrip(".")], int(day))
-    return None
+def parse_date(value: str) -> dt.date | None:
+    """Read a header/metadata date: ISO dates and datetimes, "March 21, 2023", "21 March 2023".
+
+    Returns None when the value is not a date; the calendar date is kept as written (no
+    time-zone conversion), because that is the date the publisher meant.
+    """
+    text = value.strip().lower()
+    if not text:
+        return None
+    try:
+        match = _META_ISO.match(text + " ") or _META_SLASH.match(text)
+        if match:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        text = _META_WEEKDAY.sub("", text)
+        match = _META_MONTH_FIRST.match(text)
+        if match and match[1] in _META_MONTHS:
+            return dt.date(int(match[3]), _META_MONTHS[match[1]], int(match[2]))
+        match = _META_DAY_FIRST.match(text)
+        if match and match[2] in _META_MONTHS:
+            return dt.date(int(match[3]), _META_MONTHS[match[2]], int(match[1]))
+    except ValueError:  # e.g. 2023-02-30
+        return None
+    try:  # RFC 2822, as in feeds: "Tue, 21 Mar 2023 10:00:00 +0000"
+        return email.utils.parsedate_to_datetime(value.strip()).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return _date_in_text(value)
+
+
+_META_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_META_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[t\s])")
+_META_SLASH = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+_META_MONTH_FIRST = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+_META_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})\b")
+_META_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+")
 
 
 def sentence_date(sentence: str, article_date: dt.date | None) -> dt.date | None:
@@ -79,15 +119,17 @@ def sentence_date(sentence: str, article_date: dt.date | None) -> dt.date | None
             return _safe(int(found.group(3)), month, day) or article_date
         if article_date is not None:
             candidate = _safe(article_date.year, month, day)
-            if candidate and candidate > article_date:
+            if candidate is None or candidate > article_date:  # "February 29" in 2025 was in 2024
                 candidate = _safe(article_date.year - 1, month, day)
             return candidate or article_date
     if article_date is None:
         return None
     m = _WEEKDAY.search(sentence)
     if m:
-        wanted = _WEEKDAYS.index(m.group(1).lower())
+        wanted = _WEEKDAYS.index(m.group(2).lower())
         back = (article_date.weekday() - wanted) % 7
+        if back == 0 and (m.group(1) or "").strip().lower() == "last":
+            back = 7  # "last Friday" in a Friday article is a week ago
         return article_date - dt.timedelta(days=back)
     m = _RELATIVE.search(sentence)
     if m:
@@ -101,3 +143,17 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def _date_in_text(text: str) -> dt.date | None:
+    """A full date anywhere in free text ("Published on March 21st, 2023 by staff")."""
+    m = _ISO.search(text)
+    if m:
+        return _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    for found in (_MONTH_DAY.search(text), _DAY_MONTH.search(text)):
+        if found and found.group(3):
+            month_text, day = (
+                (found.group(1), found.group(2)) if found.re is _MONTH_DAY else (found.group(2), found.group(1))
+            )
+            return _safe(int(found.group(3)), _MONTHS[month_text.lower().rstrip(".")], int(day))
+    return None

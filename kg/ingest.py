@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import datetime as dt
-import email.utils
 import fnmatch
 import hashlib
 import io
@@ -30,6 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO
 
+from kg.dates import parse_date
 from kg.errors import InputError
 from kg.records import Article, Notice, Skipped
 
@@ -108,61 +107,6 @@ def slugify(value: str) -> str:
         slug = "doc-" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return slug
 
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[t\s])")
-_SLASH_DATE = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
-_MONTH_FIRST = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
-_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})\b")
-_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+")
-
-
-def parse_date(value: str) -> dt.date | None:
-    """Read a header/metadata date: ISO dates and datetimes, "March 21, 2023", "21 March 2023".
-
-    Returns None when the value is not a date; the calendar date is kept as written (no
-    time-zone conversion), because that is the date the publisher meant.
-    """
-    text = value.strip().lower()
-    if not text:
-        return None
-    try:
-        match = _ISO_DATE.match(text + " ") or _SLASH_DATE.match(text)
-        if match:
-            return dt.date(int(match[1]), int(match[2]), int(match[3]))
-        text = _WEEKDAY.sub("", text)
-        match = _MONTH_FIRST.match(text)
-        if match and match[1] in _MONTHS:
-            return dt.date(int(match[3]), _MONTHS[match[1]], int(match[2]))
-        match = _DAY_FIRST.match(text)
-        if match and match[2] in _MONTHS:
-            return dt.date(int(match[3]), _MONTHS[match[2]], int(match[1]))
-    except ValueError:  # e.g. 2023-02-30
-        return None
-    try:  # RFC 2822, as in feeds: "Tue, 21 Mar 2023 10:00:00 +0000"
-        return email.utils.parsedate_to_datetime(value.strip()).date()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
 
 
 _HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)")
