@@ -153,7 +153,9 @@ def _date_in_text(text: str) -> dt.date | None:
     for found in (_MONTH_DAY.search(text), _DAY_MONTH.search(text)):
         if found and found.group(3):
             month_text, day = (
-                (found.group(1), found.group(2)) if found.re is _MONTH_DAY else (found.group(2), found.group(1))
+                (found.group(1), found.group(2))
+                if found.re is _MONTH_DAY
+                else (found.group(2), found.group(1))
             )
             return _safe(int(found.group(3)), _MONTHS[month_text.lower().rstrip(".")], int(day))
     return None

@@ -40,7 +40,7 @@ def article_iri(doc_id: str) -> URIRef:
 
 def graph_iri(doc_id: str) -> URIRef:
     """The named graph holding one article's contribution."""
-    return ID[f"graph/{doc_id}"]
+    return ID[f"graph/article/{doc_id}"]
 
 
 DERIVED_GRAPH = ID["graph/derived"]

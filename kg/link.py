@@ -36,7 +36,7 @@ def fold_map(keys: Iterable[str], gaz: Gazetteer) -> dict[str, str]:
 
 def _unknown_family(key: str, gaz: Gazetteer) -> str | None:
     """ "aircraft:b-52j" (unknown variant) belongs to the B-52 family when the gazetteer has it."""
-    m = re.match(r"aircraft:([a-z]+(?:-a)?)-(\d+)[a-z0-9-]+$", key)
+    m = re.match(r"aircraft:([a-z]+(?:-a)?)-(\d+)[a-z][a-z0-9-]*$", key)
     if not m:
         return None
     return gaz.aircraft_key(f"{m.group(1)}-{m.group(2)}")

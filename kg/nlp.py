@@ -31,7 +31,7 @@ KINDS = ("Nation", "Alliance", "Aircraft", "WeaponSystem", "Base", "Sea", "Locat
 _UNKNOWN_DESIGNATION = re.compile(
     r"(?<![\w/-])([A-Z][A-Za-z]{0,3}(?:/[A-Z]{1,2})?-\d{1,4}[A-Z0-9]{0,4}(?:-[A-Z0-9]{1,2})?)(s?)(?![\w-])"
 )
-_CAP = r"[A-Z][\w'\u2019.-]*"
+_CAP = r"[A-Z][\w'\u2019-]*(?:\.(?=\w))?[\w'\u2019-]*"
 _BASE_PATTERNS = [
     re.compile(rf"\b(?:RAF|RAAF|RNZAF|CFB|NAS|JB|HMNB|HMAS|RNAS|NSA)\s+(?:Base\s+)?{_CAP}(?:\s+{_CAP})?"),
     re.compile(
@@ -48,6 +48,30 @@ _SEA_PATTERNS = [
     re.compile(rf"\b{_CAP}(?: {_CAP})? (?:Sea|Strait|Ocean)\b"),
 ]
 _COORDINATED_SEAS = re.compile(r"\b((?:[A-Z][a-z]+(?:,\s*and\s+|,\s*|\s+and\s+))+)([A-Z][a-z]+)\s+[Ss]eas\b")
+_TIME_WORDS = {
+    "yesterday",
+    "today",
+    "tonight",
+    "last",
+    "this",
+    "next",
+    "earlier",
+    "later",
+    "overnight",
+    "again",
+    "since",
+    "until",
+    "during",
+    "before",
+    "after",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
 _BASE_SUFFIXES = {"AFB": "Air Force Base", "AB": "Air Base", "Airbase": "Air Base"}
 
 
@@ -225,6 +249,8 @@ class PostureNames:
         if "bare" in forms:  # "the Baltic", but not "Baltic States", "Indo-Pacific", "Pacific Fleet"
             if before is not None and before.text in {"-", "\u2010", "\u2013"}:
                 return False
+            if after is not None and after.lower_ in _TIME_WORDS:
+                return True  # "patrolled the Baltic yesterday", "entered the Baltic last week"
             return after is None or (after.pos_ not in {"NOUN", "PROPN", "ADJ"} and after.text != "-")
         return True
 
@@ -280,7 +306,8 @@ def _seas(doc: Any) -> list[Any]:
     spans = []
     for pattern in _SEA_PATTERNS:
         for m in pattern.finditer(doc.text):
-            span = _span(doc, m.start(), m.end(), "Sea", f"sea:{slug(m.group(0))}")
+            start = m.start() + (len(m.group(0)) - len(re.sub(r"^(?:The|the)\s+", "", m.group(0))))
+            span = _span(doc, start, m.end(), "Sea", f"sea:{slug(doc.text[start : m.end()])}")
             if span is not None and not any(t.ent_type_ in {"Nation", "Alliance"} for t in span):
                 spans.append(span)
     return spans

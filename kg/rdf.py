@@ -80,7 +80,10 @@ def cluster_events(results: Iterable[ArticleResult], window_days: int = 1) -> di
                 clusters.append([item])
         for cluster in clusters:
             first = cluster[0][0]
-            iri = event_iri(cls, actor, target, first)
+            # clusters kept apart by conflicting places need IRIs of their own
+            place = next((x[3].location for x in cluster if x[3].location), None)
+            split = sum(1 for c in clusters if c[0][0] == first) > 1
+            iri = event_iri(cls, actor, target, first, place or "" if split else "")
             for _date, doc_id, i, _ in cluster:
                 out[(doc_id, i)] = EventRef(iri, first)
         for _, doc_id, i, _ in (x for x in items if x[0] is None):

@@ -1,0 +1,286 @@
+"""kg.gazetteer: the generic engine that turns the reference JSON (docs/gazetteer.md) into
+entities, surface forms and lookups. The JSON integrity rules are checked in
+tests/test_gazetteer_arms.py and tests/test_gazetteer_places.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.errors import GazetteerError
+from kg.gazetteer import Gazetteer, Surface, default_gazetteer, load_gazetteer, normalise, slug
+
+
+def write_gazetteer(folder: Path, **files: list[dict]) -> Path:
+    for name, entries in files.items():
+        (folder / f"{name}.json").write_text(json.dumps({"schema": 1, "entries": entries}), encoding="utf-8")
+    return folder
+
+
+TINY = {
+    "nations": [
+        {
+            "iso2": "ru",
+            "iso3": "rus",
+            "name": "Russia",
+            "wikidata": "Q159",
+            "aliases": ["Russian Federation"],
+            "demonyms": ["Russian", "Russians"],
+            "metonyms": ["Moscow", "the Kremlin"],
+        },
+        {"iso2": "JP", "iso3": "JPN", "name": "Japan", "wikidata": "not-a-qid", "demonyms": "Japanese"},
+    ],
+    "alliances": [{"id": "csto", "name": "CSTO", "kind": "organisation", "members": ["RU"]}],
+    "aircraft": [
+        {
+            "id": "tu-95",
+            "designation": "Tu-95",
+            "role": "Bomber",
+            "variants": ["Tu-95MS", "Tu-95MSM"],
+            "manufacturers": ["Tupolev"],
+            "names": [],
+            "context_names": ["Bear"],
+            "aliases": [],
+            "operators": ["RU"],
+            "wikidata": "Q5127",
+        }
+    ],
+    "seas": [
+        {
+            "id": "sea-of-okhotsk",
+            "name": "Sea of Okhotsk",
+            "kind": "sea",
+            "stem": "Okhotsk",
+            "aliases": ["Okhotsk Sea"],
+        },
+        {"id": "baltic-sea", "name": "Baltic Sea", "kind": "sea", "stem": "Baltic", "aliases": ["Baltic"]},
+    ],
+}
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Gazetteer:
+    return load_gazetteer(write_gazetteer(tmp_path, **TINY))
+
+
+def forms_of(gaz: Gazetteer, key: str) -> dict[str, str]:
+    """surface text -> form, for one entity."""
+    return {s.text: s.form for s in gaz.surfaces if s.key == key}
+
+
+# ---------------------------------------------------------------- a tiny gazetteer in tmp_path
+
+
+def test_gazetteer_nation_key_is_upper_case_iso2_with_names_and_codes(tiny):
+    russia = tiny.entity("nation:RU")
+    assert russia is not None
+    assert (russia.kind, russia.label, russia.iso2, russia.iso3, russia.wikidata) == (
+        "Nation",
+        "Russia",
+        "RU",
+        "RUS",
+        "Q159",
+    )
+    assert russia.aliases == ("Russian Federation", "Russian", "Russians", "Moscow", "the Kremlin")
+    assert russia.member_of == ("alliance:csto",)
+    assert tiny.nations == {"RU": "nation:RU", "JP": "nation:JP"}
+
+
+def test_gazetteer_invalid_wikidata_id_is_dropped_and_a_single_string_is_a_list(tiny):
+    japan = tiny.entity("nation:JP")
+    assert japan.wikidata is None
+    assert forms_of(tiny, "nation:JP") == {"Japan": "name", "Japanese": "demonym"}
+
+
+def test_gazetteer_nation_surfaces_say_their_form(tiny):
+    assert forms_of(tiny, "nation:RU") == {
+        "Russia": "name",
+        "Russian Federation": "name",
+        "Russian": "demonym",
+        "Russians": "demonym",
+        "Moscow": "metonym",
+        "the Kremlin": "metonym",
+    }
+
+
+def test_gazetteer_aircraft_family_and_variants_are_separate_entities(tiny):
+    family = tiny.entity("aircraft:tu-95")
+    variant = tiny.entity("aircraft:tu-95ms")
+    assert (family.kind, family.cls, family.label, family.family) == ("Aircraft", "Bomber", "Tu-95", None)
+    assert (variant.kind, variant.cls, variant.label, variant.family) == (
+        "Aircraft",
+        "Bomber",
+        "Tu-95MS",
+        "aircraft:tu-95",
+    )
+    assert variant.operators == family.operators == ("nation:RU",)
+    assert family.wikidata == "Q5127" and variant.wikidata is None
+    assert "Bear" in family.aliases and "Tupolev Tu-95" in family.aliases
+    assert variant.aliases == ("Tupolev Tu-95MS",)
+
+
+def test_gazetteer_aircraft_surfaces_cover_plural_manufacturer_compact_and_context(tiny):
+    family = forms_of(tiny, "aircraft:tu-95")
+    assert {
+        k: family[k] for k in ("Tu-95", "Tu-95s", "Tupolev Tu-95", "Tu95", "Tu-95 Bear", "Tu-95 Bears")
+    } == {
+        "Tu-95": "name",
+        "Tu-95s": "name",
+        "Tupolev Tu-95": "name",
+        "Tu95": "name",
+        "Tu-95 Bear": "name",
+        "Tu-95 Bears": "name",
+    }
+    assert family["Bear"] == family["Bears"] == "context"
+    variant = forms_of(tiny, "aircraft:tu-95ms")
+    assert {"Tu-95MS", "Tu-95MSs", "Tupolev Tu-95MS", "Tu95MS", "Tu-95MS Bear"} <= set(variant)
+    assert "Bear" not in variant  # an ordinary word names the family only
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("Tu-95", "aircraft:tu-95"),
+        ("tu-95", "aircraft:tu-95"),
+        ("Tu\u201195", "aircraft:tu-95"),  # non-breaking hyphen
+        ("Tu\u201395MS", "aircraft:tu-95ms"),  # en dash
+        ("TU-95MSM", "aircraft:tu-95msm"),
+        ("Tu-95K", None),
+        ("Bear", None),
+    ],
+)
+def test_gazetteer_designations_map_family_and_variants_to_keys(tiny, written, key):
+    assert tiny.aircraft_key(written) == key
+
+
+def test_gazetteer_seas_have_bare_stems_and_a_stem_lookup(tiny):
+    assert forms_of(tiny, "sea:baltic-sea") == {"Baltic Sea": "name", "Baltic": "bare"}
+    assert forms_of(tiny, "sea:sea-of-okhotsk") == {"Sea of Okhotsk": "name", "Okhotsk Sea": "name"}
+    assert tiny.sea_stems == {"okhotsk": "sea:sea-of-okhotsk", "baltic": "sea:baltic-sea"}
+
+
+def test_gazetteer_missing_files_are_tolerated(tmp_path):
+    only_nations = load_gazetteer(write_gazetteer(tmp_path, nations=TINY["nations"]))
+    assert set(only_nations.entities) == {"nation:RU", "nation:JP"}
+    assert only_nations.designations == {} and only_nations.sea_stems == {}
+    empty = load_gazetteer(tmp_path / "nowhere")
+    assert empty.entities == {} and empty.surfaces == []
+
+
+def test_gazetteer_accepts_a_bare_list_of_entries(tmp_path):
+    (tmp_path / "nations.json").write_text(json.dumps(TINY["nations"]), encoding="utf-8")
+    assert "nation:RU" in load_gazetteer(tmp_path).entities
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"schema": 1, "entries": [', "not valid JSON"),
+        ('{"schema": 1, "entries": {"iso2": "RU"}}', "expected a list of entries"),
+    ],
+)
+def test_gazetteer_malformed_file_raises_gazetteer_error_naming_the_file(tmp_path, text, message):
+    write_gazetteer(tmp_path, nations=TINY["nations"])
+    (tmp_path / "seas.json").write_text(text, encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"seas\.json") as info:
+        load_gazetteer(tmp_path)
+    assert message in str(info.value)
+
+
+# ---------------------------------------------------------------- the packaged data
+
+
+@pytest.fixture(scope="module")
+def packaged() -> Gazetteer:
+    return default_gazetteer()
+
+
+def test_gazetteer_packaged_is_read_once(packaged):
+    assert default_gazetteer() is packaged
+
+
+@pytest.mark.parametrize(
+    ("key", "kind", "label"),
+    [
+        ("nation:RU", "Nation", "Russia"),
+        ("nation:US", "Nation", "United States"),
+        ("alliance:nato", "Alliance", "NATO"),
+        ("aircraft:tu-95", "Aircraft", "Tu-95"),
+        ("aircraft:tu-95ms", "Aircraft", "Tu-95MS"),
+        ("aircraft:b-52", "Aircraft", "B-52"),
+        ("sea:sea-of-okhotsk", "Sea", "Sea of Okhotsk"),
+        ("location:guam", "Location", "Guam"),
+    ],
+)
+def test_gazetteer_packaged_entities_by_key(packaged, key, kind, label):
+    entity = packaged.entity(key)
+    assert entity is not None
+    assert (entity.kind, entity.label) == (kind, label)
+
+
+def test_gazetteer_packaged_variant_points_at_its_family(packaged):
+    assert packaged.entity("aircraft:tu-95ms").family == "aircraft:tu-95"
+    assert packaged.entity("aircraft:tu-95").family is None
+    assert packaged.entity("aircraft:tu-95ms").ontology_class == "Bomber"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "form"),
+    [
+        ("Russia", "nation:RU", "name"),
+        ("Russian", "nation:RU", "demonym"),
+        ("the Kremlin", "nation:RU", "metonym"),
+        ("U.S.", "nation:US", "name"),
+        ("the Pentagon", "nation:US", "metonym"),
+        ("Tupolev Tu-95MS", "aircraft:tu-95ms", "name"),
+        ("B-52s", "aircraft:b-52", "name"),
+        ("Stratofortress", "aircraft:b-52", "name"),
+        ("Bear", "aircraft:tu-95", "context"),
+        ("Baltic", "sea:baltic-sea", "bare"),
+    ],
+)
+def test_gazetteer_packaged_surfaces(packaged, text, key, form):
+    assert Surface(text, key, packaged.entity(key).kind, form) in packaged.surfaces
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("Tu-95MS", "aircraft:tu-95ms"),
+        ("B-1", "aircraft:b-1b"),
+        ("B-52H", "aircraft:b-52h"),
+        ("F-15", "aircraft:f-15"),
+    ],
+)
+def test_gazetteer_packaged_designation_lookup(packaged, written, key):
+    assert packaged.aircraft_key(written) == key
+
+
+def test_gazetteer_packaged_coordinated_sea_stems(packaged):
+    assert packaged.sea_stems["okhotsk"] == "sea:sea-of-okhotsk"
+    assert packaged.sea_stems["bering"] == "sea:bering-sea"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("  Tu\u201395   Bear ", "tu-95 bear"), ("F\u2013A\u201418", "f-a-18"), ("ＭiG-31", "mig-31")],
+)
+def test_gazetteer_normalise_folds_case_dashes_and_space(text, expected):
+    assert normalise(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tu-95MS", "tu-95ms"),
+        ("F/A-18E", "f-a-18e"),
+        ("Misawa Air Base", "misawa-air-base"),
+        ("Türkiye", "turkiye"),
+        ("!!!", "x"),
+    ],
+)
+def test_gazetteer_slug_is_readable_ascii(text, expected):
+    assert slug(text) == expected

@@ -1,0 +1,287 @@
+"""`kg serve` as a real process: SPARQL protocol through SPARQLWrapper, read-only, errors, SIGINT."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from test_query import example_dataset
+
+from kg.store import write_store
+
+pytestmark = pytest.mark.slow
+
+KG = [str(Path(sys.executable).parent / "kg")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_port(port: int, proc: subprocess.Popen[str], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited early with {proc.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    out = tmp_path_factory.mktemp("serve")
+    write_store(example_dataset(), out / "store")
+    port = free_port()
+    proc = subprocess.Popen(
+        [*KG, "serve", "-g", str(out), "--port", str(port), "--timeout-s", "10"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_port(port, proc)
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        assert line == f"SPARQL endpoint: http://127.0.0.1:{port}/query"
+        yield f"http://127.0.0.1:{port}", proc
+    finally:
+        stop(proc)
+
+
+def sparql(base: str):
+    from SPARQLWrapper import SPARQLWrapper
+
+    wrapper = SPARQLWrapper(base + "/query")
+    wrapper.setTimeout(10)
+    return wrapper
+
+
+COUNT_INTERCEPTIONS = """
+PREFIX pk: <https://w3id.org/posture-kg/ontology#>
+SELECT (COUNT(DISTINCT ?e) AS ?n) ?g WHERE { GRAPH ?g { ?e a pk:Interception } } GROUP BY ?g ORDER BY ?g
+"""
+
+
+def test_serve_select_json_and_xml(server) -> None:
+    from SPARQLWrapper import JSON, XML
+
+    base, _ = server
+    client = sparql(base)
+    client.setQuery(COUNT_INTERCEPTIONS)
+    client.setReturnFormat(JSON)
+    doc = client.query().convert()
+    counts = {b["g"]["value"].rsplit("/", 1)[1]: b["n"]["value"] for b in doc["results"]["bindings"]}
+    assert counts == {"a1": "1", "a2": "1", "a3": "1"}
+    client.setReturnFormat(XML)
+    xml = client.query().convert()
+    assert len(xml.getElementsByTagName("result")) == 3
+
+
+def test_serve_union_default_graph(server) -> None:
+    from SPARQLWrapper import JSON
+
+    base, _ = server
+    client = sparql(base)
+    client.setQuery(
+        "PREFIX pk: <https://w3id.org/posture-kg/ontology#> "
+        "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a pk:Interception }"
+    )
+    client.setReturnFormat(JSON)
+    assert client.query().convert()["results"]["bindings"][0]["n"]["value"] == "3"
+
+
+def test_serve_ask(server) -> None:
+    from SPARQLWrapper import JSON
+
+    base, _ = server
+    client = sparql(base)
+    client.setQuery(
+        "ASK { <https://w3id.org/posture-kg/id/aircraft/mig-31> "
+        "<https://w3id.org/posture-kg/ontology#intercepted> ?x }"
+    )
+    client.setReturnFormat(JSON)
+    assert client.query().convert()["boolean"] is True
+
+
+@pytest.mark.parametrize(("fmt", "parser"), [("turtle", "turtle"), ("n3", "nt"), ("rdf+xml", "xml")])
+def test_serve_construct(server, fmt: str, parser: str) -> None:
+    from SPARQLWrapper import N3, TURTLE, XML
+
+    base, _ = server
+    client = sparql(base)
+    client.setQuery(
+        "PREFIX pk: <https://w3id.org/posture-kg/ontology#> "
+        "CONSTRUCT { ?a pk:intercepted ?b } WHERE { ?a pk:intercepted ?b }"
+    )
+    if fmt == "turtle":
+        client.setReturnFormat(TURTLE)
+    elif fmt == "n3":
+        client.setReturnFormat(N3)
+        client.addCustomHttpHeader("Accept", "application/n-triples")
+    else:
+        client.setReturnFormat(XML)
+    raw = client.query().convert()
+    if isinstance(raw, rdflib.Graph):
+        graph = raw
+    else:
+        graph = rdflib.Graph().parse(data=raw.decode() if isinstance(raw, bytes) else raw, format=parser)
+    assert len(graph) == 3
+
+
+def test_serve_refuses_updates(server) -> None:
+    base, _ = server
+    request = urllib.request.Request(
+        base + "/update",
+        data=b"INSERT DATA { <http://x> <http://y> <http://z> }",
+        headers={"Content-Type": "application/sparql-update"},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=10)
+    assert info.value.code in (403, 405)
+    from SPARQLWrapper import POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    client = SPARQLWrapper(base + "/query", updateEndpoint=base + "/update")
+    client.setMethod(POST)
+    client.setQuery("INSERT DATA { <http://x> <http://y> <http://z> }")
+    with pytest.raises((SPARQLWrapperException, urllib.error.HTTPError)):
+        client.query()
+
+
+def test_serve_malformed_query_is_400(server) -> None:
+    base, _ = server
+    url = base + "/query?" + urllib.parse.urlencode({"query": "SELECT ?s WHERE { ?s ?p }"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(url, timeout=10)
+    assert info.value.code == 400
+    assert "1:" in info.value.read().decode()
+
+
+def test_serve_web_page_is_local(server) -> None:
+    base, _ = server
+    with urllib.request.urlopen(base + "/", timeout=10) as response:
+        page = response.read().decode()
+    assert 'src="./yasgui.min.js"' in page
+    assert "https://" not in page.split("<script>")[0]
+
+
+def test_serve_stops_cleanly_on_sigint(tmp_path: Path) -> None:
+    write_store(example_dataset(), tmp_path / "store")
+    port = free_port()
+    proc = subprocess.Popen(
+        [*KG, "serve", "-g", str(tmp_path), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_port(port, proc)
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("SPARQL endpoint:")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+        assert proc.returncode == 0, err
+        assert "stopped" in err
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        # the store is free again: a writer can open it
+        from kg.store import open_store
+
+        with open_store(tmp_path, read_only=False) as store:
+            assert len(store) > 0
+    finally:
+        stop(proc)
+
+
+def test_serve_allow_update_and_lock(tmp_path: Path) -> None:
+    write_store(example_dataset(), tmp_path / "store")
+    port = free_port()
+    proc = subprocess.Popen(
+        [*KG, "serve", "-g", str(tmp_path), "--port", str(port), "--allow-update"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_port(port, proc)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/update",
+            data=b"INSERT DATA { GRAPH <http://g> { <http://x> <http://y> <http://z> } }",
+            headers={"Content-Type": "application/sparql-update"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status in (200, 204)
+        from kg.cli import main
+        from kg.errors import StoreError
+        from kg.store import open_store
+
+        with pytest.raises(StoreError, match="holds it open for writing"):
+            open_store(tmp_path)
+        result = CliRunner().invoke(main, ["query", "-g", str(tmp_path), "ASK {}"])
+        assert result.exit_code == 1
+        assert "kg serve --allow-update" in result.output
+    finally:
+        stop(proc)
+    assert proc.returncode == 0
+
+
+def test_serve_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "-g", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no graph store" in result.output
+    import kg.cli.serve as serve_module
+
+    monkeypatch.setattr(serve_module.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = CliRunner().invoke(main, ["serve", "-g", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "pip install oxigraph" in result.output
+
+
+def test_serve_port_in_use(tmp_path: Path) -> None:
+    write_store(example_dataset(), tmp_path / "store")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = dict(os.environ)
+        result = subprocess.run(
+            [*KG, "serve", "-g", str(tmp_path), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=env,
+        )
+    assert result.returncode == 1
+    assert "port already in use" in result.stderr
