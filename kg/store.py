@@ -364,7 +364,9 @@ def _quads_from(outdir: Path) -> Iterator[tuple[Any, Any, Any, Any]]:
         try:
             quads = list(ox.parse(path=str(source)))
         except (SyntaxError, OSError, ValueError) as exc:
-            raise StoreError(f"cannot read {source}: {exc}") from exc
+            raise StoreError(
+                f"cannot read {source}: {exc}; rebuild it with `kg build ARTICLES -o {outdir}`"
+            ) from exc
     for quad in quads:
         yield (
             _to_rdflib(quad.subject),

@@ -58,6 +58,10 @@ def read_graph_for_validation(outdir: Path) -> Graph:
     fix = f"run `kg build ARTICLES -o {outdir}` first"
     if not outdir.is_dir():
         raise InputError(f"output folder not found: {outdir}; {fix}")
+    from kg.store import has_store, read_union_graph
+
+    if has_store(outdir):
+        return read_union_graph(outdir)
     path = outdir / GRAPH_FILE
     if not path.is_file():
         raise InputError(f"no {GRAPH_FILE} in {outdir}: expected {path}; {fix}")

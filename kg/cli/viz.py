@@ -8,33 +8,15 @@ import click
 from rdflib import Graph
 
 from kg.cli.common import handle_errors, warn
-from kg.errors import StoreError
 
 GRAPH_FILE = "graph.ttl"
 
 
 def read_graph(outdir: Path) -> Graph:
-    """The union graph of OUTDIR (graph.ttl); the one place to swap for the Oxigraph store."""
-    outdir = Path(outdir)
-    path = outdir / GRAPH_FILE
-    if not outdir.is_dir():
-        raise StoreError(
-            f"{outdir} is not a directory: expected an OUTDIR written by `kg build`; "
-            f"run `kg build ARTICLES -o {outdir}` first"
-        )
-    if not path.is_file():
-        raise StoreError(
-            f"{path} not found: expected the graph written by `kg build`; "
-            f"run `kg build ARTICLES -o {outdir}` first, or pass the right OUTDIR with -g"
-        )
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
-        raise StoreError(
-            f"{path} is not valid Turtle ({exc}); rebuild it with `kg build ARTICLES -o {outdir}`"
-        ) from exc
-    return graph
+    """The union graph of OUTDIR: its Oxigraph store when present, else graph.trig, else graph.ttl."""
+    from kg.store import read_union_graph
+
+    return read_union_graph(Path(outdir))
 
 
 @click.command("viz")
