@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from kg.vocab import ONTOLOGY_IRI
@@ -88,3 +88,21 @@ def inferred_triples(data: Graph, ontology: Graph) -> Graph:
         if triple in data:
             out.remove(triple)
     return out
+
+
+INFERRED_GRAPH = URIRef("https://w3id.org/posture-kg/id/graph/inferred")
+
+
+def with_inferences(dataset: Dataset) -> Dataset:
+    """`dataset` plus a named graph `id:graph/inferred` holding what RDFS adds to its union."""
+    from kg.ontology import read_ontology
+
+    union = Graph()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        if g != INFERRED_GRAPH:
+            union.add((s, p, o))
+    target = dataset.graph(INFERRED_GRAPH)
+    target.remove((None, None, None))
+    for triple in inferred_triples(union, read_ontology()):
+        target.add(triple)
+    return dataset

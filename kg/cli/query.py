@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -56,6 +57,11 @@ def _list_text() -> str:
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE.")
 @click.option("--list", "list_", is_flag=True, help="List the library's queries and their parameters.")
+@click.option(
+    "--infer",
+    is_flag=True,
+    help="Query with RDFS inferences added (subclasses, sub-properties): `?x a pk:Aircraft` finds Bombers.",
+)
 @handle_errors
 def query_command(
     query: str | None,
@@ -65,6 +71,7 @@ def query_command(
     fmt: str | None,
     output: Path | None,
     list_: bool,
+    infer: bool,
 ) -> None:
     """Run QUERY (SPARQL text or a .rq file) or a library query (--name) over a built graph.
 
@@ -84,12 +91,18 @@ def query_command(
     if outdir is None:
         raise QueryError("which graph? pass -g OUTDIR (the folder `kg build` wrote)")
     bound = _parse_params(params)
+    target: Any = outdir
+    if infer:
+        from kg.infer import with_inferences
+        from kg.store import memory_store, read_dataset
+
+        target = memory_store(with_inferences(read_dataset(outdir)))
     if name:
-        result = run_library_query(outdir, get_query(name), bound)
+        result = run_library_query(target, get_query(name), bound)
     elif query is not None and (query.endswith(".rq") or Path(query).is_file()) and "{" not in query:
-        result = run_library_query(outdir, read_query_file(Path(query)), bound)
+        result = run_library_query(target, read_query_file(Path(query)), bound)
     else:
-        result = run_query(outdir, str(query), bound)
+        result = run_query(target, str(query), bound)
     if fmt is None:
         if result.kind == "graph":
             fmt = "ttl"
