@@ -330,7 +330,7 @@ def _options(n: int, big: bool, styles: dict[str, dict[str, str]]) -> dict[str, 
             "borderWidth": 1,
             "borderWidthSelected": 3,
             "font": {"size": 14, "color": "#222222", "strokeWidth": 3, "strokeColor": "#ffffff"},
-            "scaling": {"label": {"drawThreshold": 7}},
+            "scaling": {"label": {"drawThreshold": 3}},
         },
         "edges": {
             "arrows": {"to": {"enabled": not big, "scaleFactor": 0.5}},
