@@ -13,6 +13,7 @@ states the relation and is lowered for hedges, context-resolved arguments and mo
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
@@ -312,6 +313,7 @@ class DocContext:
     operated_by: dict[str, str] = field(default_factory=dict)
     salient: dict[int, list[Arg]] = field(default_factory=dict)  # sentence start token -> nation-level actors
     echoes: list[Ment] = field(default_factory=list)  # resolved pronouns and descriptions, for recency
+    sent_starts: list[int] = field(default_factory=list)  # token index of each sentence start
 
 
 def find_mentions(doc: Doc, gaz: Gazetteer, forms: dict[tuple[str, str], set[str]]) -> list[Ment]:
@@ -601,8 +603,10 @@ def _antecedents(
 ) -> list[Ment]:
     """The most recent compatible mention before `head` (this sentence or the three before it);
     for a plural, every compatible mention of that mention's sentence."""
-    sent_starts = sorted({t.sent.start for t in ctx.doc})
-    here = sent_starts.index(head.sent.start)
+    if not ctx.sent_starts:
+        ctx.sent_starts = [s.start for s in ctx.doc.sents]
+    sent_starts = ctx.sent_starts
+    here = bisect.bisect_right(sent_starts, head.i) - 1
     window_start = ctx.doc[sent_starts[max(here - 3, 0)]].idx
     found: list[Ment] = []
     for m in sorted([*ctx.ments, *ctx.echoes], key=lambda m: m.start, reverse=True):

@@ -52,6 +52,8 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
 HEADER_KEYS = frozenset({"title", "date", "source", "url", "id", "author"})
 #: A file larger than this many times `max_chars` (in bytes) is not loaded into memory.
 MAX_FILE_FACTOR = 50
+#: ... but never less than this: long reports are split into parts, only huge files are refused.
+MIN_FILE_LIMIT = 64 * 1024 * 1024
 #: How much of a file the binary sniffing looks at.
 SNIFF_BYTES = 8192
 
@@ -76,7 +78,7 @@ def iter_articles(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     fields: JsonFields = JsonFields(),
-    max_chars: int = 1_000_000,
+    max_chars: int = 100_000,
     stdin: TextIO | BinaryIO | None = None,
 ) -> Iterator[Record]:
     """Yield `Article`, `Notice` and `Skipped` records for every input, streaming.
@@ -400,7 +402,7 @@ class _Reader:
         self.exclude = exclude
         self.fields = fields
         self.max_chars = max_chars
-        self.max_bytes = max_chars * MAX_FILE_FACTOR
+        self.max_bytes = max(max_chars * MAX_FILE_FACTOR, MIN_FILE_LIMIT)
         self.stdin = stdin
         self.seen: set[str] = set()
 
@@ -489,8 +491,8 @@ class _Reader:
         if size > self.max_bytes:
             return Skipped(
                 str(path),
-                f"file too large ({size} bytes; at most {MAX_FILE_FACTOR} × max_chars = "
-                f"{self.max_bytes} bytes are read; split it or raise max_chars)",
+                f"file too large ({size} bytes; at most {self.max_bytes} bytes are read; "
+                "split it or raise --max-chars)",
             )
         with path.open("rb") as fh:
             data = fh.read(self.max_bytes + 1)

@@ -123,13 +123,25 @@ def _load(model: str | None, _gaz_id: int | None, gazetteer: Gazetteer | None) -
 
 
 def _line_breaks(doc: Any) -> Any:
-    """A new line starts a new sentence: headlines, captions and bullets have no final period."""
-    for token in doc[1:]:
-        prev = doc[token.i - 1]
+    """A new line starts a new sentence: headlines, captions and bullets have no final period.
+
+    Set in one array write: assigning `token.is_sent_start` one token at a time is slow on
+    long documents.
+    """
+    import numpy
+    from spacy.attrs import SENT_START
+
+    starts = numpy.zeros((len(doc), 1), dtype="uint64")
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        token = doc[i]
         if (prev.is_space and "\n" in prev.text) or "\n" in prev.whitespace_:
-            token.is_sent_start = True
+            starts[i, 0] = 1
         elif prev.text in {".", "!", "?"} and prev.whitespace_ and token.text[:1].isupper():
-            token.is_sent_start = True  # "... around Guam. F-22s intercepted them."
+            starts[i, 0] = 1  # "... around Guam. F-22s intercepted them."
+    if starts.any():
+        starts[0, 0] = 1
+        doc.from_array([SENT_START], starts)
     return doc
 
 

@@ -33,10 +33,11 @@ from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.ingest import JsonFields, iter_articles
 from kg.link import article_entities
 from kg.nlp import load_pipeline, surface_forms
-from kg.rdf import bind_prefixes, to_dataset, union_graph
+from kg.rdf import bind_prefixes, to_dataset, to_trig, union_graph
 from kg.records import Article, ArticleResult, Notice, Skipped
 
 MANIFEST = "manifest.json"
+DEFAULT_FIELDS = JsonFields()
 RESULTS_DIR = "articles"
 
 
@@ -66,32 +67,71 @@ class Extractor:
         self.nlp = load_pipeline(model, gazetteer)
         self.forms = surface_forms(self.gaz)
         stop = self.nlp.Defaults.stop_words
-        self.keep_case = {w for s in self.gaz.surfaces for w in s.text.split() if w[:1].isupper() and w.lower() not in stop}
+        self.keep_case = {
+            w for s in self.gaz.surfaces for w in s.text.split() if w[:1].isupper() and w.lower() not in stop
+        }
 
-    def run(self, articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1
-            ) -> Iterator[ArticleResult | Skipped]:
-        """Results in input order; an article whose extraction fails is a `Skipped`, never fatal."""
+    def run(
+        self, articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1
+    ) -> Iterator[ArticleResult | Skipped]:
+        """Results in input order; an article whose extraction fails is a `Skipped`, never fatal.
+
+        With one process, batches hold at most `MAX_BATCH_CHARS` characters as well as
+        `batch_size` articles: the parser's memory grows with the text in flight, so sixteen
+        100,000-character parts at once would take gigabytes.
+        """
         pairs = ((sentence_case_headings(a.text, self.keep_case), a) for a in articles)
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        if n_process == 1:
+            docs: Iterable[tuple[Any, Article]] = (
+                item
+                for batch in _char_batches(pairs, batch_size)
+                for item in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+            )
+        else:
+            docs = self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process)
+        for doc, article in docs:
             try:
                 yield self.from_doc(doc, article)
             except Exception as exc:  # one bad document must not stop the batch
-                yield Skipped(article.path or article.doc_id, f"extraction failed: {type(exc).__name__}: {exc}")
+                yield Skipped(
+                    article.path or article.doc_id, f"extraction failed: {type(exc).__name__}: {exc}"
+                )
 
     def from_doc(self, doc: Any, article: Article) -> ArticleResult:
         ctx = build_context(doc, article, self.gaz, self.forms)
         relations = extract_relations(ctx)
         mentions = mention_records(ctx)
-        entities, relations, operated = article_entities(mentions, relations, body_keys(ctx), ctx.operated_by,
-                                                         self.gaz)
-        return ArticleResult(article, tuple(entities), tuple(mentions), tuple(relations),
-                             tuple(sorted(operated.items())))
+        entities, relations, operated = article_entities(
+            mentions, relations, body_keys(ctx), ctx.operated_by, self.gaz
+        )
+        return ArticleResult(
+            article, tuple(entities), tuple(mentions), tuple(relations), tuple(sorted(operated.items()))
+        )
 
     def article(self, article: Article) -> ArticleResult:
         result = next(iter(self.run([article])))
         if isinstance(result, Skipped):
             raise KgError(f"{result.source}: {result.reason}")
         return result
+
+
+#: Characters of text parsed at once by one process (see `Extractor.run`).
+MAX_BATCH_CHARS = 120_000
+
+
+def _char_batches(
+    pairs: Iterable[tuple[str, Article]], batch_size: int
+) -> Iterator[list[tuple[str, Article]]]:
+    batch: list[tuple[str, Article]] = []
+    chars = 0
+    for pair in pairs:
+        if batch and (len(batch) >= batch_size or chars + len(pair[0]) > MAX_BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(pair)
+        chars += len(pair[0])
+    if batch:
+        yield batch
 
 
 def read_manifest(outdir: Path) -> dict[str, dict[str, str]]:
@@ -112,8 +152,8 @@ def build(
     model: str | None = None,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
-    fields: JsonFields = JsonFields(),
-    max_chars: int = 1_000_000,
+    fields: JsonFields = DEFAULT_FIELDS,
+    max_chars: int = 100_000,
     batch_size: int = 16,
     workers: int = 1,
     dask: str | None = None,
@@ -130,8 +170,9 @@ def build(
     results_dir = outdir / RESULTS_DIR
     to_extract: list[Article] = []
     seen: set[str] = set()
-    for record in iter_articles(inputs, include=include, exclude=exclude, fields=fields, max_chars=max_chars,
-                                stdin=stdin):
+    for record in iter_articles(
+        inputs, include=include, exclude=exclude, fields=fields, max_chars=max_chars, stdin=stdin
+    ):
         if isinstance(record, Skipped):
             summary.skipped.append(record)
         elif isinstance(record, Notice):
@@ -140,13 +181,19 @@ def build(
             summary.documents += 1
             seen.add(record.doc_id)
             known = manifest.get(record.doc_id)
-            if known and known.get("hash") == record.content_hash and (results_dir / f"{record.doc_id}.json").exists():
+            if (
+                known
+                and known.get("hash") == record.content_hash
+                and (results_dir / f"{record.doc_id}.json").exists()
+            ):
                 summary.unchanged += 1
             else:
                 to_extract.append(record)
     if summary.documents == 0:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in summary.skipped) or "no input given"
-        raise InputError(f"no articles to build ({reasons}). Give .txt/.md/.html/.json/.jsonl files or folders.")
+        raise InputError(
+            f"no articles to build ({reasons}). Give .txt/.md/.html/.json/.jsonl files or folders."
+        )
 
     if to_extract:
         if dask:  # "tcp://host:port" or "local": extraction on a Dask cluster
@@ -160,8 +207,10 @@ def build(
                 summary.skipped.append(result)
                 continue
             write_result(result, results_dir)
-            manifest[result.article.doc_id] = {"hash": result.article.content_hash,
-                                               "source": result.article.source or result.article.path or ""}
+            manifest[result.article.doc_id] = {
+                "hash": result.article.content_hash,
+                "source": result.article.source or result.article.path or "",
+            }
             summary.extracted += 1
             if progress:
                 progress(1)
@@ -181,12 +230,18 @@ def _count(results: list[ArticleResult], summary: BuildSummary) -> None:
         for e in r.entities:
             kinds[e.key] = e.kind
     summary.entities_by_type = Counter(kinds.values())
-    summary.relations_by_predicate = Counter(
-        p for p in {(r.predicate, r.actor, r.target) for res in results for r in res.relations} for p in [p[0]])
+    triples = {(r.predicate, r.actor, r.target) for res in results for r in res.relations}
+    summary.relations_by_predicate = Counter(predicate for predicate, _, _ in triples)
 
 
-def assemble(outdir: Path, summary: BuildSummary | None = None, *, window_days: int = 1, html: bool = True,
-             store: bool = True) -> Dataset:
+def assemble(
+    outdir: Path,
+    summary: BuildSummary | None = None,
+    *,
+    window_days: int = 1,
+    html: bool = True,
+    store: bool = True,
+) -> Dataset:
     """Rewrite graph.ttl, graph.trig, the store and the HTML from every cached article result."""
     summary = summary or BuildSummary()
     results = read_results(outdir / RESULTS_DIR)
@@ -195,7 +250,7 @@ def assemble(outdir: Path, summary: BuildSummary | None = None, *, window_days: 
     summary.triples = len(union)
     _count(results, summary)
     summary.outputs["graph.ttl"] = write_atomic(outdir / "graph.ttl", union.serialize(format="turtle"))
-    summary.outputs["graph.trig"] = write_atomic(outdir / "graph.trig", ds.serialize(format="trig"))
+    summary.outputs["graph.trig"] = write_atomic(outdir / "graph.trig", to_trig(ds))
     if store:
         from kg.store import write_store
 
@@ -211,7 +266,9 @@ def dataset_from_results(results: list[ArticleResult], *, window_days: int = 1) 
     return to_dataset(results, default_gazetteer(), window_days=window_days, hierarchy=class_hierarchy())
 
 
-def write_pages(graph: Graph, outdir: Path, *, title: str = "posture-kg graph", **options: Any) -> dict[str, Path]:
+def write_pages(
+    graph: Graph, outdir: Path, *, title: str = "posture-kg graph", **options: Any
+) -> dict[str, Path]:
     """graph.html and timeline.html for a built graph."""
     from kg.project import to_networkx
     from kg.render import write_html
@@ -250,5 +307,3 @@ def remove_articles(outdir: Path, doc_ids: Sequence[str], **options: Any) -> lis
     write_atomic(outdir / MANIFEST, json.dumps({"articles": manifest}, indent=1, sort_keys=True))
     assemble(outdir, **options)
     return removed
-
-

@@ -17,34 +17,86 @@ EXIT_SKIPPED = 3
 
 @click.command("build")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--out", "outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder (created if missing; an existing one grows incrementally).")
-@click.option("--model", default=None, help="spaCy pipeline name or path (default: en_core_web_sm, else the PyPI mirror).")
+@click.option(
+    "-o",
+    "--out",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Output folder (created if missing; an existing one grows incrementally).",
+)
+@click.option(
+    "--model",
+    default=None,
+    help="spaCy pipeline name or path (default: en_core_web_sm, else the PyPI mirror).",
+)
 @click.option("--include", multiple=True, help="Glob of files to take inside folders (repeatable).")
 @click.option("--exclude", multiple=True, help="Glob of files to leave out inside folders (repeatable).")
-@click.option("--text-field", default="text", show_default=True, help="JSON/JSONL field holding the article text.")
+@click.option(
+    "--text-field", default="text", show_default=True, help="JSON/JSONL field holding the article text."
+)
 @click.option("--title-field", default="title", show_default=True, help="JSON/JSONL field holding the title.")
 @click.option("--date-field", default="date", show_default=True, help="JSON/JSONL field holding the date.")
 @click.option("--url-field", default="url", show_default=True, help="JSON/JSONL field holding the URL.")
-@click.option("--id-field", default="id", show_default=True, help="JSON/JSONL field holding a stable article id.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes for the NLP (spaCy multiprocessing).")
-@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
-              help="Extract on a Dask cluster: tcp://HOST:PORT of a scheduler, or 'local' for 2 local "
-                   "workers (needs pip install 'posture-kg[dask]').")
+@click.option(
+    "--id-field", default="id", show_default=True, help="JSON/JSONL field holding a stable article id."
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes for the NLP (spaCy multiprocessing).",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    default=None,
+    metavar="ADDRESS",
+    help="Extract on a Dask cluster: tcp://HOST:PORT of a scheduler, or 'local' for 2 local "
+    "workers (needs pip install 'posture-kg[dask]').",
+)
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 10_000))
-@click.option("--window-days", default=1, show_default=True, type=click.IntRange(0, 365),
-              help="Reports of the same event up to this many days apart are merged into one event.")
-@click.option("--max-chars", default=1_000_000, show_default=True, type=click.IntRange(1000),
-              help="Longer articles are split into parts on paragraph boundaries.")
+@click.option(
+    "--window-days",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 365),
+    help="Reports of the same event up to this many days apart are merged into one event.",
+)
+@click.option(
+    "--max-chars",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(1000),
+    help="Longer articles are split into parts on paragraph boundaries.",
+)
 @click.option("--no-html", is_flag=True, help="Skip graph.html and timeline.html.")
-@click.option("--no-store", is_flag=True, help="Skip the Oxigraph store (graph.ttl and graph.trig are still written).")
+@click.option(
+    "--no-store", is_flag=True, help="Skip the Oxigraph store (graph.ttl and graph.trig are still written)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @handle_errors
-def build_command(inputs: tuple[str, ...], outdir: Path, model: str | None, include: tuple[str, ...],
-                  exclude: tuple[str, ...], text_field: str, title_field: str, date_field: str, url_field: str,
-                  id_field: str, workers: int, batch_size: int, window_days: int, max_chars: int, no_html: bool,
-                  no_store: bool, quiet: bool, dask_address: str | None = None) -> None:
+def build_command(
+    inputs: tuple[str, ...],
+    outdir: Path,
+    model: str | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    text_field: str,
+    title_field: str,
+    date_field: str,
+    url_field: str,
+    id_field: str,
+    workers: int,
+    batch_size: int,
+    window_days: int,
+    max_chars: int,
+    no_html: bool,
+    no_store: bool,
+    quiet: bool,
+    dask_address: str | None = None,
+) -> None:
     """Build a knowledge graph from INPUTS (.txt/.md/.html/.json/.jsonl files, folders, or - for stdin).
 
     Writes OUTDIR/graph.ttl (everything), OUTDIR/graph.trig (one named graph per article),
@@ -55,10 +107,22 @@ def build_command(inputs: tuple[str, ...], outdir: Path, model: str | None, incl
     (each is listed with its reason, and in OUTDIR/skipped.txt).
     """
     fields = JsonFields(text=text_field, title=title_field, date=date_field, url=url_field, id=id_field)
-    summary = build(list(inputs), outdir, model=model, include=include, exclude=exclude, fields=fields,
-                    max_chars=max_chars, batch_size=batch_size, workers=workers, window_days=window_days,
-                    html=not no_html, store=not no_store, stdin=sys.stdin.buffer if "-" in inputs else None,
-                    dask=dask_address)
+    summary = build(
+        list(inputs),
+        outdir,
+        model=model,
+        include=include,
+        exclude=exclude,
+        fields=fields,
+        max_chars=max_chars,
+        batch_size=batch_size,
+        workers=workers,
+        window_days=window_days,
+        html=not no_html,
+        store=not no_store,
+        stdin=sys.stdin.buffer if "-" in inputs else None,
+        dask=dask_address,
+    )
     for notice in summary.notices:
         warn(f"{notice.source}: {notice.message}")
     for skipped in summary.skipped:
@@ -80,8 +144,10 @@ def _write_skipped(outdir: Path, summary: BuildSummary) -> None:
 
 
 def format_summary(summary: BuildSummary, outdir: Path) -> str:
-    lines = [f"documents: {summary.documents} ({summary.extracted} extracted, {summary.unchanged} unchanged, "
-             f"{len(summary.skipped)} skipped)"]
+    lines = [
+        f"documents: {summary.documents} ({summary.extracted} extracted, {summary.unchanged} unchanged, "
+        f"{len(summary.skipped)} skipped)"
+    ]
     if not summary.changed:
         lines.append("graph unchanged")
     ents = ", ".join(f"{k} {v}" for k, v in sorted(summary.entities_by_type.items())) or "none"
@@ -97,8 +163,14 @@ def format_summary(summary: BuildSummary, outdir: Path) -> str:
 
 
 @click.command("remove")
-@click.option("-g", "--graph", "outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="A folder written by `kg build`.")
+@click.option(
+    "-g",
+    "--graph",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="A folder written by `kg build`.",
+)
 @click.argument("doc_ids", nargs=-1, required=True)
 @handle_errors
 def remove_command(outdir: Path, doc_ids: tuple[str, ...]) -> None:

@@ -1,0 +1,73 @@
+"""Bad input loses nothing: every good article is built, every bad one reported, no partial output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from kg.cli import main
+
+pytestmark = pytest.mark.slow
+
+GOOD = (
+    "title: Jets intercept bombers\ndate: 2025-02-04\n\n"
+    "Two Russian Tu-95MS bombers were intercepted by Norwegian F-35 jets over the Norwegian Sea on Monday."
+)
+LONG_SENTENCES = (
+    "Japanese F-15J fighters were scrambled to intercept two Chinese H-6K bombers over the East China Sea. "
+    "Officials said the flight posed no threat and gave no further details. "
+)
+
+
+def _mixed_corpus(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (folder / "empty.txt").write_text("   \n", encoding="utf-8")
+    latin = "title: Ørland\n\nUS B-52H bombers arrived at Ørland Air Station in Norway on Tuesday."
+    (folder / "latin1.txt").write_bytes(latin.encode("latin-1"))
+    lines = [json.dumps({"id": "wire-1", "text": "NATO deployed Patriot batteries to Poland."}), "{not json",
+             json.dumps({"id": "wire-2", "text": "Chinese J-16 jets shadowed a US P-8A over the South China Sea."})]
+    (folder / "wire.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    paragraphs = [LONG_SENTENCES * 6] * 300  # about 330 kB: split into parts, not refused
+    (folder / "long.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    return folder
+
+
+def test_bad_input_mixed_corpus_builds_every_good_article_and_reports_each_bad_one(tmp_path):
+    corpus = _mixed_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(corpus), "-o", str(out), "--no-html"])
+    assert result.exit_code == 3, result.output
+    skipped = (out / "skipped.txt").read_text(encoding="utf-8")
+    assert "image.txt" in skipped and "binary" in skipped
+    assert "empty.txt" in skipped and "empty" in skipped
+    assert "wire.jsonl:2" in skipped
+    assert "latin1.txt" in result.output  # decoded with a warning naming the file
+    built = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["articles"]
+    assert {"good", "latin1", "wire-1", "wire-2"} <= set(built)
+    assert sum(1 for doc_id in built if doc_id.startswith("long-p")) > 1  # split, every part built
+    graph = Graph().parse(out / "graph.ttl")
+    labels = {str(o) for o in graph.objects(None, None) if str(o) in {"Ørland Air Station", "Patriot", "P-8A"}}
+    assert {"Patriot", "P-8A"} <= labels
+
+
+def test_bad_input_failed_build_leaves_the_previous_outputs_intact(tmp_path):
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "a.txt").write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(good), "-o", str(out), "--no-html"]).exit_code == 0
+    before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.trig", "manifest.json")}
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "x.txt").write_bytes(b"\x00\x01\x02binary")
+    result = runner.invoke(main, ["build", str(bad), "-o", str(out), "--no-html"])
+    assert result.exit_code == 2 and "no articles to build" in result.output
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert not list(out.glob(".*.tmp"))
