@@ -160,6 +160,8 @@ def build(
     window_days: int = 1,
     html: bool = True,
     store: bool = True,
+    infer: bool = False,
+    validate: bool = True,
     progress: Callable[[int], None] | None = None,
     stdin: Any = None,
 ) -> BuildSummary:
@@ -217,7 +219,9 @@ def build(
     summary.changed = summary.extracted > 0 or not (outdir / "graph.ttl").exists()
     if summary.changed:
         write_atomic(outdir / MANIFEST, json.dumps({"articles": manifest}, indent=1, sort_keys=True))
-        assemble(outdir, summary, window_days=window_days, html=html, store=store)
+        assemble(
+            outdir, summary, window_days=window_days, html=html, store=store, infer=infer, validate=validate
+        )
     else:
         _count(read_results(results_dir), summary)
     summary.seconds = time.perf_counter() - started
@@ -241,14 +245,27 @@ def assemble(
     window_days: int = 1,
     html: bool = True,
     store: bool = True,
+    infer: bool = False,
+    validate: bool = True,
 ) -> Dataset:
-    """Rewrite graph.ttl, graph.trig, the store and the HTML from every cached article result."""
+    """Rewrite graph.ttl, graph.trig, the store and the HTML from every cached article result.
+
+    With `infer`, RDFS inferences go into the named graph `id:graph/inferred`. With `validate`,
+    the graph is checked against ontology/shapes.ttl and violations become warnings (graphs
+    above `VALIDATE_MAX_TRIPLES` are left to `kg validate`, which takes its time).
+    """
     summary = summary or BuildSummary()
     results = read_results(outdir / RESULTS_DIR)
     ds = dataset_from_results(results, window_days=window_days)
+    if infer:
+        from kg.infer import with_inferences
+
+        with_inferences(ds)
     union = union_graph(ds)
     summary.triples = len(union)
     _count(results, summary)
+    if validate:
+        summary.warnings += _shacl_warnings(union)
     summary.outputs["graph.ttl"] = write_atomic(outdir / "graph.ttl", union.serialize(format="turtle"))
     summary.outputs["graph.trig"] = write_atomic(outdir / "graph.trig", to_trig(ds))
     if store:
@@ -258,6 +275,24 @@ def assemble(
     if html:
         summary.outputs.update(write_pages(union, outdir))
     return ds
+
+
+#: Above this many triples `kg build` skips SHACL (pySHACL is slow); `kg validate` still runs it.
+VALIDATE_MAX_TRIPLES = 200_000
+
+
+def _shacl_warnings(union: Graph) -> list[str]:
+    if len(union) > VALIDATE_MAX_TRIPLES:
+        return [f"SHACL check skipped for {len(union)} triples; run `kg validate -g OUTDIR`"]
+    from kg.validate import validate_graph
+
+    report = validate_graph(union)
+    if report.conforms:
+        return []
+    lines = [f"SHACL: {line}" for line in report.lines()]
+    return lines[:20] + (
+        [f"SHACL: ... {len(lines) - 20} more; run `kg validate -g OUTDIR`"] if len(lines) > 20 else []
+    )
 
 
 def dataset_from_results(results: list[ArticleResult], *, window_days: int = 1) -> Dataset:

@@ -30,8 +30,13 @@ def _mixed_corpus(folder: Path) -> Path:
     (folder / "empty.txt").write_text("   \n", encoding="utf-8")
     latin = "title: Ørland\n\nUS B-52H bombers arrived at Ørland Air Station in Norway on Tuesday."
     (folder / "latin1.txt").write_bytes(latin.encode("latin-1"))
-    lines = [json.dumps({"id": "wire-1", "text": "NATO deployed Patriot batteries to Poland."}), "{not json",
-             json.dumps({"id": "wire-2", "text": "Chinese J-16 jets shadowed a US P-8A over the South China Sea."})]
+    lines = [
+        json.dumps({"id": "wire-1", "text": "NATO deployed Patriot batteries to Poland."}),
+        "{not json",
+        json.dumps(
+            {"id": "wire-2", "text": "Chinese J-16 jets shadowed a US P-8A over the South China Sea."}
+        ),
+    ]
     (folder / "wire.jsonl").write_text("\n".join(lines), encoding="utf-8")
     paragraphs = [LONG_SENTENCES * 6] * 300  # about 330 kB: split into parts, not refused
     (folder / "long.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
@@ -52,7 +57,9 @@ def test_bad_input_mixed_corpus_builds_every_good_article_and_reports_each_bad_o
     assert {"good", "latin1", "wire-1", "wire-2"} <= set(built)
     assert sum(1 for doc_id in built if doc_id.startswith("long-p")) > 1  # split, every part built
     graph = Graph().parse(out / "graph.ttl")
-    labels = {str(o) for o in graph.objects(None, None) if str(o) in {"Ørland Air Station", "Patriot", "P-8A"}}
+    labels = {
+        str(o) for o in graph.objects(None, None) if str(o) in {"Ørland Air Station", "Patriot", "P-8A"}
+    }
     assert {"Patriot", "P-8A"} <= labels
 
 

@@ -75,6 +75,10 @@ EXIT_SKIPPED = 3
 @click.option(
     "--no-store", is_flag=True, help="Skip the Oxigraph store (graph.ttl and graph.trig are still written)."
 )
+@click.option("--infer", is_flag=True, help="Add RDFS inferences (named graph id:graph/inferred).")
+@click.option(
+    "--no-validate", is_flag=True, help="Skip the SHACL check of the built graph (ontology/shapes.ttl)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @handle_errors
 def build_command(
@@ -94,6 +98,8 @@ def build_command(
     max_chars: int,
     no_html: bool,
     no_store: bool,
+    infer: bool,
+    no_validate: bool,
     quiet: bool,
     dask_address: str | None = None,
 ) -> None:
@@ -120,11 +126,15 @@ def build_command(
         window_days=window_days,
         html=not no_html,
         store=not no_store,
+        infer=infer,
+        validate=not no_validate,
         stdin=sys.stdin.buffer if "-" in inputs else None,
         dask=dask_address,
     )
     for notice in summary.notices:
         warn(f"{notice.source}: {notice.message}")
+    for line in summary.warnings:
+        warn(line)
     for skipped in summary.skipped:
         warn(f"skipped {skipped.source}: {skipped.reason}")
     _write_skipped(outdir, summary)
