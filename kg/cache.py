@@ -9,11 +9,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from kg.fileio import write_atomic
 from kg.records import Article, ArticleResult, Entity, Evidence, Mention, Relation
 
 FORMAT = 1
@@ -53,20 +52,6 @@ def from_json(data: dict[str, Any]) -> ArticleResult:
     )
     operated = tuple((k, v) for k, v in data.get("operated_by", []))
     return ArticleResult(article, entities, mentions, relations, operated)
-
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Write via a temp file in the same folder and rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_result(result: ArticleResult, folder: Path) -> Path:

@@ -20,7 +20,7 @@ from typing import Any
 
 from rdflib import Dataset, Graph
 
-from kg.cache import read_results, write_atomic, write_result
+from kg.cache import read_results, write_result
 from kg.errors import InputError, KgError
 from kg.extract import (
     body_keys,
@@ -29,6 +29,7 @@ from kg.extract import (
     mention_records,
     sentence_case_headings,
 )
+from kg.fileio import write_atomic
 from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.ingest import JsonFields, iter_articles
 from kg.link import article_entities

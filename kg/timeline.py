@@ -89,9 +89,9 @@ def write_timeline(graph: Graph, path: Path, *, title: str = "posture-kg timelin
             "SCRIPT": _SCRIPT,
         },
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    from kg.fileio import write_atomic  # a crash mid-write leaves the previous page intact
+
+    return write_atomic(path, page)
 
 
 _TEMPLATE = """<!DOCTYPE html>
