@@ -314,6 +314,7 @@ class DocContext:
     salient: dict[int, list[Arg]] = field(default_factory=dict)  # sentence start token -> nation-level actors
     echoes: list[Ment] = field(default_factory=list)  # resolved pronouns and descriptions, for recency
     sent_starts: list[int] = field(default_factory=list)  # token index of each sentence start
+    ment_starts: list[int] = field(default_factory=list)  # character start of each mention, sorted
 
 
 def find_mentions(doc: Doc, gaz: Gazetteer, forms: dict[tuple[str, str], set[str]]) -> list[Ment]:
@@ -609,8 +610,8 @@ def _antecedents(
     here = bisect.bisect_right(sent_starts, head.i) - 1
     window_start = ctx.doc[sent_starts[max(here - 3, 0)]].idx
     found: list[Ment] = []
-    for m in sorted([*ctx.ments, *ctx.echoes], key=lambda m: m.start, reverse=True):
-        if m.start >= head.idx or m.start < window_start or m.key in exclude or m.heading:
+    for m in _window(ctx, window_start, head.idx):
+        if m.key in exclude or m.heading:
             continue
         if m.span.start <= head.i < m.span.end or not _compatible(ctx, m, category, operator):
             continue
@@ -626,6 +627,19 @@ def _antecedents(
     for m in found:  # the description now names them: later references find it first
         ctx.echoes.append(Ment(head.doc[head.i : head.i + 1], m.key, m.kind, m.form, m.cls))
     return sorted(found, key=lambda m: m.start)
+
+
+def _window(ctx: DocContext, start: int, end: int) -> list[Ment]:
+    """Mentions and resolved descriptions starting in [start, end), most recent first.
+
+    Bisects the (sorted) mention list rather than scanning it: long documents have thousands.
+    """
+    if len(ctx.ment_starts) != len(ctx.ments):
+        ctx.ments.sort(key=lambda m: m.start)
+        ctx.ment_starts = [m.start for m in ctx.ments]
+    lo, hi = bisect.bisect_left(ctx.ment_starts, start), bisect.bisect_left(ctx.ment_starts, end)
+    recent_echoes = [m for m in ctx.echoes[-64:] if start <= m.start < end]
+    return sorted([*ctx.ments[lo:hi], *recent_echoes], key=lambda m: m.start, reverse=True)
 
 
 def _group(m: Ment) -> int:
