@@ -48,6 +48,7 @@ _SEA_PATTERNS = [
     re.compile(rf"\b{_CAP}(?: {_CAP})? (?:Sea|Strait|Ocean)\b"),
 ]
 _COORDINATED_SEAS = re.compile(r"\b((?:[A-Z][a-z]+(?:,\s*and\s+|,\s*|\s+and\s+))+)([A-Z][a-z]+)\s+[Ss]eas\b")
+_WATER_WORDS = {"ocean", "sea", "seas", "strait", "straits", "gulf", "bay", "channel", "sound", "and", "the"}
 _TIME_WORDS = {
     "yesterday",
     "today",
@@ -335,6 +336,8 @@ def _coordinated_seas(doc: Any, gaz: Gazetteer) -> list[Any]:
         stems.append((m.start(2), m.end()))
         for start, end in stems:
             stem = re.sub(r"\s+[Ss]eas$", "", doc.text[start:end])
+            if normalise(stem) in _WATER_WORDS:
+                continue  # "Pacific Ocean, Black, Baltic Seas": "Ocean" ends another name, it is no stem
             key = gaz.sea_stems.get(normalise(stem)) or f"sea:{slug(stem + ' Sea')}"
             span = _span(doc, start, end, "Sea", key)
             if span is not None:
