@@ -163,7 +163,7 @@ def build(
     store: bool = True,
     infer: bool = False,
     validate: bool = True,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     stdin: Any = None,
 ) -> BuildSummary:
     """Extract new or changed articles into OUTDIR and rewrite the graph files from all of them."""
@@ -205,7 +205,9 @@ def build(
             results = extract_with_dask(to_extract, dask, model=model, batch_size=batch_size)
         else:
             results = Extractor(model).run(to_extract, batch_size=batch_size, n_process=workers)
-        for result in results:
+        for done, result in enumerate(results, start=1):
+            if progress:
+                progress(done, len(to_extract))  # articles handled so far, of how many
             if isinstance(result, Skipped):
                 summary.skipped.append(result)
                 continue
@@ -215,8 +217,6 @@ def build(
                 "source": result.article.source or result.article.path or "",
             }
             summary.extracted += 1
-            if progress:
-                progress(1)
     summary.changed = summary.extracted > 0 or not (outdir / "graph.ttl").exists()
     if summary.changed:
         write_atomic(outdir / MANIFEST, json.dumps({"articles": manifest}, indent=1, sort_keys=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -113,7 +114,71 @@ def build_command(
     (each is listed with its reason, and in OUTDIR/skipped.txt).
     """
     fields = JsonFields(text=text_field, title=title_field, date=date_field, url=url_field, id=id_field)
-    summary = build(
+    bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
+    try:
+        summary = _build(
+            inputs,
+            outdir,
+            model,
+            include,
+            exclude,
+            fields,
+            max_chars,
+            batch_size,
+            workers,
+            window_days,
+            no_html,
+            no_store,
+            infer,
+            no_validate,
+            dask_address,
+            bar,
+        )
+    finally:
+        bar.close()
+    _report(summary, outdir, quiet)
+
+
+class ProgressBar:
+    """A progress bar on stderr while articles are extracted; silent when stderr is not a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def _build(
+    inputs: tuple[str, ...],
+    outdir: Path,
+    model: str | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    fields: JsonFields,
+    max_chars: int,
+    batch_size: int,
+    workers: int,
+    window_days: int,
+    no_html: bool,
+    no_store: bool,
+    infer: bool,
+    no_validate: bool,
+    dask_address: str | None,
+    progress: ProgressBar,
+) -> BuildSummary:
+    return build(
         list(inputs),
         outdir,
         model=model,
@@ -129,8 +194,13 @@ def build_command(
         infer=infer,
         validate=not no_validate,
         stdin=sys.stdin.buffer if "-" in inputs else None,
+        progress=progress,
         dask=dask_address,
     )
+
+
+def _report(summary: BuildSummary, outdir: Path, quiet: bool) -> None:
+    """Warnings and skips on stderr, the summary on stdout, exit code 3 when inputs were skipped."""
     for notice in summary.notices:
         warn(f"{notice.source}: {notice.message}")
     for line in summary.warnings:
