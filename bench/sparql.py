@@ -6,6 +6,17 @@ entity facts repeated in every article graph that mentions them) at each request
 measures load times, p50/p95 latency of every library query with realistic parameters, and peak
 memory. rdflib runs each query in a forked child that is killed at the time cap.
 
+The shape follows a build of tests/corpus/articles (30 articles, 146 quads and 1.9 events per
+article graph; nations with ~6 skos:altLabels, owl:sameAs and both ISO codes, aircraft and
+weapons with ~4 aliases; about 11 entities named per article). Here: about 155 quads and 1.9
+events per article, events-per-article drawn from that build's histogram, entities drawn
+Zipf-like (news is about a few nations and types), interceptors are fighters of another nation
+than their target, responses link nations and alliances only (the builder never writes
+respondedTo between events), Deployments carry pk:target and pk:destination, and evidence
+nodes carry pk:confidence and pk:date, as the builder writes them. Not modelled: events merged
+across articles (every event here has one evidence node and one source), which real builds
+have and which would make the graph hold fewer events per quad.
+
     .venv/bin/python bench/sparql.py                    # 100k and 1M triples, append to RESULTS.md
     .venv/bin/python bench/sparql.py --sizes 20000 --no-record
 """
@@ -16,6 +27,7 @@ import argparse
 import contextlib
 import datetime as dt
 import gc
+import itertools
 import json
 import os
 import platform
@@ -71,8 +83,29 @@ NATION_NAMES = [
 ]
 SEA_NAMES = ["Barents Sea", "Baltic Sea", "Black Sea", "Sea of Japan", "South China Sea", "North Sea"]
 ROLES = ["Fighter", "Bomber", "MaritimePatrolAircraft", "ReconnaissanceAircraft", "TankerAircraft"]
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+WD = "http://www.wikidata.org/entity/"
+#: Events (evidence sentences) per article, as counted in a build of tests/corpus/articles
+#: (30 articles: 8 with none, 3 with one, 6 with two, 10 with three, 2 with four, 1 with five).
+EVENTS_PER_ARTICLE = (0,) * 8 + (1,) * 3 + (2,) * 6 + (3,) * 10 + (4,) * 2 + (5,)
 EVENTS = [("Interception", "intercepted"), ("Escort", "escorted"), ("Deployment", "deployedTo"),
           ("Response", "respondedTo")]  # fmt: skip
+
+
+def _zipf(rng: random.Random, pool: list[str]) -> str:
+    """One item of `pool`, the k-th drawn with weight 1/k: a few entities make most of the news."""
+    weights = _ZIPF.get(len(pool))
+    if weights is None:
+        weights = _ZIPF[len(pool)] = list(itertools.accumulate(1 / (k + 1) for k in range(len(pool))))
+    return rng.choices(pool, cum_weights=weights)[0]
+
+
+_ZIPF: dict[int, list[float]] = {}
+
+
+def _aliases(label: str, n: int) -> list[tuple[str, str, str]]:
+    """skos:altLabel facts (real entities carry several: "Russian Federation", "Moscow", ...)."""
+    return [(SKOS + "altLabel", _lit(f"{label} alias {k}"), "") for k in range(1, n + 1)]
 
 
 def _iri(x: str) -> str:
@@ -101,8 +134,11 @@ class World:
             facts = [
                 (RDF_TYPE, _iri(PK + "Nation"), ""),
                 (RDFS_LABEL, _lit(label), ""),
-                (SKOS + "altLabel", _lit(label + "n"), ""),
+                (SKOS + "prefLabel", _lit(label), ""),
+                *_aliases(label, 5),
                 (PK + "isoAlpha2", _lit(f"N{i}"), ""),
+                (PK + "isoAlpha3", _lit(f"N{i:02d}"), ""),
+                (OWL_SAME_AS, _iri(f"{WD}Q{1000 + i}"), ""),
             ]
             alliance = self.alliances[0] if i % 3 == 1 else self.alliances[1 + i % 3] if i % 3 == 0 else None
             if i == 0:
@@ -112,7 +148,9 @@ class World:
             self.facts[nation] = facts
         for alliance in self.alliances:
             name = alliance.split("/")[1].upper()
-            self.facts[alliance] = [(RDF_TYPE, _iri(PK + "Alliance"), ""), (RDFS_LABEL, _lit(name), "")]
+            self.facts[alliance] = [(RDF_TYPE, _iri(PK + "Alliance"), ""), (RDFS_LABEL, _lit(name), ""),
+                                    (SKOS + "prefLabel", _lit(name), ""), *_aliases(name, 4),
+                                    (OWL_SAME_AS, _iri(f"{WD}Q{name}"), "")]  # fmt: skip
         for i, plane in enumerate(self.aircraft):
             label = {0: "MiG-31", 1: "B-1B"}.get(i, f"Type-{i}")
             operator = (
@@ -121,15 +159,23 @@ class World:
             self.facts[plane] = [
                 (RDF_TYPE, _iri(PK + ROLES[i % len(ROLES)]), ""),
                 (RDFS_LABEL, _lit(label), ""),
+                (SKOS + "prefLabel", _lit(label), ""),
+                *_aliases(label, 4),
                 (PK + "operatedBy", _iri(ID + operator), operator),
             ]
         for i, weapon in enumerate(self.weapons):
             self.facts[weapon] = [(RDF_TYPE, _iri(PK + "AirDefenceSystem"), ""),
                                   (RDFS_LABEL, _lit(f"System {i}"), ""),
+                                  (SKOS + "prefLabel", _lit(f"System {i}"), ""),
+                                  *_aliases(f"System {i}", 4),
                                   (PK + "operatedBy", _iri(ID + rng.choice(self.nations)), "")]  # fmt: skip
+        # interceptors and escorts are fighters; what they meet is any other aircraft
+        self.fighters = [a for i, a in enumerate(self.aircraft) if ROLES[i % len(ROLES)] == "Fighter"]
+        self.operator = {a: self.facts[a][-1][2] for a in self.aircraft}
         for i, sea in enumerate(self.seas):
             label = SEA_NAMES[i] if i < len(SEA_NAMES) else f"Sea {i}"
-            self.facts[sea] = [(RDF_TYPE, _iri(PK + "Sea"), ""), (RDFS_LABEL, _lit(label), "")]
+            self.facts[sea] = [(RDF_TYPE, _iri(PK + "Sea"), ""), (RDFS_LABEL, _lit(label), ""),
+                               (SKOS + "prefLabel", _lit(label), ""), *_aliases(label, i % 2)]  # fmt: skip
 
     def closure(self, entity: str) -> set[str]:
         """The entity and what its facts point at (operator, alliance), as the builder writes them."""
@@ -148,7 +194,6 @@ def generate(path: Path, target: int, seed: int = 7) -> int:
     rng = random.Random(seed)
     world = World(rng, target / 1_000_000)
     count = 0
-    events: list[str] = []
     start = dt.date(2015, 1, 1)
     with path.open("w", encoding="utf-8") as out:
         hierarchy = [
@@ -174,20 +219,27 @@ def generate(path: Path, target: int, seed: int = 7) -> int:
                 (article, _iri(PK + "contentHash"), _lit(f"{rng.getrandbits(128):032x}")),
             ]
             mentioned: set[str] = set()
-            for k in range(rng.choice((1, 2, 2, 3, 4))):
+            for k in range(rng.choice(EVENTS_PER_ARTICLE)):
                 cls, prop = rng.choice(EVENTS)
+                # Entities are drawn Zipf-like (news is about a few nations and types), an
+                # interceptor is a fighter of another nation than its target, and responses are
+                # between nations and alliances (the builder never links events by respondedTo).
                 if cls in ("Interception", "Escort"):
-                    actor = world.aircraft[0] if rng.random() < 0.1 else rng.choice(world.aircraft)
-                    tgt = world.aircraft[1] if rng.random() < 0.1 else rng.choice(world.aircraft)
+                    actor = world.aircraft[0] if rng.random() < 0.1 else _zipf(rng, world.fighters)
+                    tgt = world.aircraft[1] if rng.random() < 0.1 else _zipf(rng, world.aircraft)
+                    while cls == "Interception" and world.operator[tgt] == world.operator[actor]:
+                        tgt = _zipf(rng, world.aircraft)
                 elif cls == "Deployment":
-                    actor, tgt = rng.choice(world.weapons), rng.choice(world.nations)
+                    actor, tgt = _zipf(rng, world.weapons), _zipf(rng, world.nations)
                 else:
                     actor = (
                         world.nations[0]
                         if rng.random() < 0.2
-                        else rng.choice(world.nations + world.alliances)
+                        else _zipf(rng, world.nations + world.alliances)
                     )
-                    tgt = rng.choice(world.nations)
+                    tgt = _zipf(rng, world.nations)
+                    while tgt == actor:
+                        tgt = _zipf(rng, world.nations)
                 event = f"<{ID}event/{cls.lower()}/{doc}{k}>"
                 evidence = f"<{ID}evidence/{doc}/{k * 100}-{k * 100 + 90}>"
                 date = _lit((day - dt.timedelta(days=rng.randrange(0, 3))).isoformat(), XSD + "date")
@@ -196,7 +248,7 @@ def generate(path: Path, target: int, seed: int = 7) -> int:
                     (event, _iri(RDF_TYPE), _iri(PK + cls)),
                     (event, _iri(PK + "directProperty"), _iri(PK + prop)),
                     (event, _iri(PK + "actor"), _iri(ID + actor)),
-                    (event, _iri(PK + ("destination" if cls == "Deployment" else "target")), _iri(ID + tgt)),
+                    (event, _iri(PK + "target"), _iri(ID + tgt)),
                     (event, _iri(PK + "date"), date),
                     (event, _iri(PK + "confidence"), _lit(f"0.{rng.randrange(50, 99)}", XSD + "decimal")),
                     (event, _iri(PK + "sourceCount"), _lit("1", XSD + "integer")),
@@ -213,16 +265,25 @@ def generate(path: Path, target: int, seed: int = 7) -> int:
                     (evidence, _iri(PK + "endChar"), _lit(str(k * 100 + 90), XSD + "integer")),
                     (evidence, _iri(PK + "trigger"), _lit(prop)),
                     (evidence, _iri(PK + "hedged"), _lit("false", XSD + "boolean")),
+                    (evidence, _iri(PK + "confidence"), _lit(f"0.{rng.randrange(50, 99)}", XSD + "decimal")),
+                    (evidence, _iri(PK + "date"), date),
                     (evidence, _iri(PROV + "wasQuotedFrom"), article),
                 ]
                 if cls != "Deployment" and rng.random() < 0.7:
                     sea = world.seas[0] if rng.random() < 0.2 else rng.choice(world.seas)
                     lines.append((event, _iri(PK + "location"), _iri(ID + sea)))
                     mentioned.add(sea)
-                if cls == "Response" and events and rng.random() < 0.3:
-                    lines.append((event, _iri(PK + "respondedTo"), rng.choice(events[-50:])))
-                events.append(event)
+                if cls == "Deployment":
+                    lines.append((event, _iri(PK + "destination"), _iri(ID + tgt)))
                 mentioned.update((actor, tgt))
+            # an article also names nations, seas and aircraft outside its events (real builds:
+            # about 4 nations, 1.4 seas, 3 aircraft types and 11 entities in all per article)
+            mentioned.update(_zipf(rng, world.nations) for _ in range(3))
+            mentioned.update(_zipf(rng, world.aircraft) for _ in range(rng.choice((0, 1, 1, 2))))
+            if rng.random() < 0.6:
+                mentioned.add(_zipf(rng, world.seas))
+            if rng.random() < 0.3:
+                mentioned.add(rng.choice(world.alliances))
             for entity in sorted(set().union(*(world.closure(e) for e in mentioned))):
                 lines += [(_iri(ID + entity), _iri(p), o) for p, o, _ in world.facts[entity]]
             lines += [(article, _iri(PK + "mentions"), _iri(ID + e)) for e in sorted(mentioned)]
