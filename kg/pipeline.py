@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Graph
+from rdflib import RDF, RDFS, Dataset, Graph
 
 from kg.cache import read_results, write_result
 from kg.errors import InputError, KgError
@@ -29,12 +29,12 @@ from kg.extract import (
     mention_records,
     sentence_case_headings,
 )
-from kg.fileio import write_atomic
+from kg.fileio import write_atomic, write_atomic_chunks
 from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.ingest import JsonFields, iter_articles
 from kg.link import article_entities
 from kg.nlp import load_pipeline, surface_forms
-from kg.rdf import bind_prefixes, to_dataset, to_trig, union_graph
+from kg.rdf import bind_prefixes, to_dataset, union_graph
 from kg.records import Article, ArticleResult, Notice, Skipped
 
 MANIFEST = "manifest.json"
@@ -248,34 +248,75 @@ def assemble(
     store: bool = True,
     infer: bool = False,
     validate: bool = True,
-) -> Dataset:
-    """Rewrite graph.ttl, graph.trig, the store and the HTML from every cached article result.
+) -> None:
+    """Rewrite graph.trig, the store, graph.ttl and the HTML from every cached article result.
 
-    With `infer`, RDFS inferences go into the named graph `id:graph/inferred`. With `validate`,
-    the graph is checked against ontology/shapes.ttl and violations become warnings (graphs
-    above `VALIDATE_MAX_TRIPLES` are left to `kg validate`, which takes its time).
+    One article graph at a time flows into the Oxigraph store and graph.trig; graph.ttl is
+    dumped from the store's union. Only graphs up to `IN_MEMORY_MAX_TRIPLES` are loaded into
+    rdflib afterwards, for the SHACL check and the HTML pages (`kg viz --max-nodes` for more).
+    With `infer`, RDFS inferences go into the named graph `id:graph/inferred` (this holds the
+    union in memory). Without `store`, the store is built in a temporary folder and removed.
     """
+    import shutil
+    import tempfile
+
+    from kg.ontology import class_hierarchy
+    from kg.rdf import PREFIXES, GraphStream, TrigWriter, article_graphs
+    from kg.store import read_union_graph, write_store, write_union_turtle
+
     summary = summary or BuildSummary()
     results = read_results(outdir / RESULTS_DIR)
-    ds = dataset_from_results(results, window_days=window_days)
-    if infer:
-        from kg.infer import with_inferences
-
-        with_inferences(ds)
-    union = union_graph(ds)
-    summary.triples = len(union)
     _count(results, summary)
+    graphs: Iterable[Graph] = article_graphs(
+        results, default_gazetteer(), window_days=window_days, hierarchy=class_hierarchy()
+    )
+    if infer:
+        graphs = _with_inferred(list(graphs))
+    trig = TrigWriter()
+    scratch = None if store else Path(tempfile.mkdtemp(prefix=".kg-store-", dir=outdir))
+    store_dir = outdir / "store" if scratch is None else scratch / "store"
+    try:
+        write_store(GraphStream(graphs, on_graph=trig.add), store_dir)  # type: ignore[arg-type]
+        summary.outputs["graph.trig"] = write_atomic_chunks(outdir / "graph.trig", trig.text())
+        prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
+        prefixes.update({"rdf": str(RDF), "rdfs": str(RDFS)})
+        summary.triples = write_union_turtle(store_dir, outdir / "graph.ttl", prefixes)
+        summary.outputs["graph.ttl"] = outdir / "graph.ttl"
+        if store:
+            summary.outputs["store"] = store_dir
+        union = read_union_graph(store_dir.parent) if summary.triples <= IN_MEMORY_MAX_TRIPLES else None
+    finally:
+        trig.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    if union is None:
+        summary.warnings.append(
+            f"{summary.triples} triples: graph.html and the SHACL check are skipped above "
+            f"{IN_MEMORY_MAX_TRIPLES}; use `kg viz -g OUTDIR --max-nodes N` and `kg validate -g OUTDIR`"
+        )
+        return
     if validate:
         summary.warnings += _shacl_warnings(union)
-    summary.outputs["graph.ttl"] = write_atomic(outdir / "graph.ttl", union.serialize(format="turtle"))
-    summary.outputs["graph.trig"] = write_atomic(outdir / "graph.trig", to_trig(ds))
-    if store:
-        from kg.store import write_store
-
-        summary.outputs["store"] = write_store(ds, outdir / "store")
     if html:
         summary.outputs.update(write_pages(union, outdir))
-    return ds
+
+
+#: Graphs up to this size are also loaded into rdflib after a build (SHACL check, HTML pages).
+IN_MEMORY_MAX_TRIPLES = 300_000
+
+
+def _with_inferred(graphs: list[Graph]) -> list[Graph]:
+    from kg.infer import INFERRED_GRAPH, inferred_triples
+    from kg.ontology import read_ontology
+
+    union = Graph()
+    for graph in graphs:
+        for triple in graph:
+            union.add(triple)
+    inferred = Graph(identifier=INFERRED_GRAPH)
+    for triple in inferred_triples(union, read_ontology()):
+        inferred.add(triple)
+    return [*graphs, inferred]
 
 
 #: Above this many triples `kg build` skips SHACL (pySHACL is slow); `kg validate` still runs it.

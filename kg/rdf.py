@@ -15,10 +15,12 @@ best confidence of article i: independent reports make an event more certain.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -242,22 +244,84 @@ def derived_graph(
     return g
 
 
-def to_dataset(
+def article_graphs(
     results: list[ArticleResult], gaz: Gazetteer, *, window_days: int = 1, hierarchy: Graph | None = None
-) -> Dataset:
-    """All articles' named graphs and the derived graph, in one Dataset."""
+) -> Iterator[Graph]:
+    """Each article's named graph, then the derived graph, one at a time.
+
+    Large builds stream these into the store and graph.trig instead of holding one Dataset:
+    an rdflib Dataset costs about 800 bytes a quad, gigabytes at 10,000 articles.
+    """
     results = sorted(results, key=lambda r: r.article.doc_id)
     events = cluster_events(results, window_days)
     labels = {e.key: e.label for r in results for e in r.entities}
+    for result in results:
+        yield article_graph(result, events, labels)
+    yield derived_graph(results, events, gaz, hierarchy)
+
+
+def to_dataset(
+    results: list[ArticleResult], gaz: Gazetteer, *, window_days: int = 1, hierarchy: Graph | None = None
+) -> Dataset:
+    """All articles' named graphs and the derived graph, in one Dataset (small graphs, tests)."""
     ds = Dataset()
     bind_prefixes(ds)
-    for result in results:
-        # straight into the dataset: building a graph and copying it doubled the cost
-        article_graph(result, events, labels, into=ds.graph(graph_iri(result.article.doc_id)))
-    derived = ds.graph(DERIVED_GRAPH)
-    for triple in derived_graph(results, events, gaz, hierarchy):
-        derived.add(triple)
+    for graph in article_graphs(results, gaz, window_days=window_days, hierarchy=hierarchy):
+        target = ds.graph(graph.identifier)
+        for triple in graph:
+            target.add(triple)
     return ds
+
+
+class GraphStream:
+    """Named graphs as a stream of quads (what `kg.store.write_store` reads), one graph in memory at a time.
+
+    `on_graph` sees each graph before its quads are read: the build writes graph.trig there.
+    """
+
+    def __init__(self, graphs: Iterable[Graph], on_graph: Callable[[Graph], None] | None = None) -> None:
+        self.graphs = graphs
+        self.on_graph = on_graph
+
+    def quads(self, pattern: Any = None) -> Iterator[tuple[Any, Any, Any, Any]]:
+        for graph in self.graphs:
+            if self.on_graph is not None:
+                self.on_graph(graph)
+            for s, p, o in graph:
+                yield s, p, o, graph.identifier
+
+
+class TrigWriter:
+    """graph.trig written one named graph at a time (prefixes collected, put first on close)."""
+
+    def __init__(self) -> None:
+        self.names = NamespaceManager(Graph(), bind_namespaces="core")
+        for prefix, ns in PREFIXES.items():
+            self.names.bind(prefix, ns, override=True)
+        self.prefixes: dict[str, None] = {}
+        self.body = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by close())
+
+    def add(self, graph: Graph) -> None:
+        named = Graph(namespace_manager=self.names)
+        for triple in graph:
+            named.add(triple)
+        lines: list[str] = []
+        for line in named.serialize(format="turtle").splitlines():
+            if line.startswith("@prefix "):
+                self.prefixes[line] = None
+            elif lines or line:
+                lines.append(line)
+        text = "\n".join(lines).rstrip()
+        self.body.write(f"{graph.identifier.n3()} {{\n{text}\n}}\n\n")
+
+    def text(self) -> Iterator[str]:
+        yield "\n".join(sorted(self.prefixes)) + "\n\n"
+        self.body.seek(0)
+        while chunk := self.body.read(1 << 20):
+            yield chunk
+
+    def close(self) -> None:
+        self.body.close()
 
 
 def union_graph(ds: Dataset) -> Graph:

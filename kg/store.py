@@ -415,3 +415,21 @@ def memory_store(dataset: rdflib.Dataset) -> GraphStore:
     store = ox.Store()
     store.extend(list(_ox_quads(dataset)))
     return GraphStore(store, Path(":memory:"), read_only=False)
+
+
+def write_union_turtle(store_dir: Path, path: Path, prefixes: dict[str, str]) -> int:
+    """Write the union of the store's graphs (its default-graph copy) as Turtle to `path`; return its size.
+
+    Streams from Oxigraph, so graph.ttl of a large build never exists as an rdflib graph.
+    The file appears by rename: readers see the old one or the new one, never half.
+    """
+    store = ox.Store.read_only(str(store_dir))
+    try:
+        size = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        tmp = path.with_name(f".{path.name}.tmp")
+        store.dump(str(tmp), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        os.replace(tmp, path)
+    finally:
+        del store
+        gc.collect()
+    return size
