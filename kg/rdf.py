@@ -292,30 +292,21 @@ class GraphStream:
 
 
 class TrigWriter:
-    """graph.trig written one named graph at a time (prefixes collected, put first on close)."""
+    """graph.trig written one named graph at a time, as N-Triples lines inside graph blocks.
+
+    Prefixed names would need rdflib's Turtle serializer, whose shared namespace trie made
+    assembly of 10,000 articles take many minutes; full IRIs are plain TriG and stream.
+    """
 
     def __init__(self) -> None:
-        self.names = NamespaceManager(Graph(), bind_namespaces="core")
-        for prefix, ns in PREFIXES.items():
-            self.names.bind(prefix, ns, override=True)
-        self.prefixes: dict[str, None] = {}
         self.body = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by close())
 
     def add(self, graph: Graph) -> None:
-        named = Graph(namespace_manager=self.names)
-        for triple in graph:
-            named.add(triple)
-        lines: list[str] = []
-        for line in named.serialize(format="turtle").splitlines():
-            if line.startswith("@prefix "):
-                self.prefixes[line] = None
-            elif lines or line:
-                lines.append(line)
-        text = "\n".join(lines).rstrip()
-        self.body.write(f"{graph.identifier.n3()} {{\n{text}\n}}\n\n")
+        lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
+        self.body.write(f"{graph.identifier.n3()} {{\n" + "\n".join(lines) + "\n}\n\n")
 
     def text(self) -> Iterator[str]:
-        yield "\n".join(sorted(self.prefixes)) + "\n\n"
+        yield "# posture-kg: one named graph per article (id:graph/article/...), plus id:graph/derived\n\n"
         self.body.seek(0)
         while chunk := self.body.read(1 << 20):
             yield chunk
