@@ -265,7 +265,7 @@ def assemble(
     from kg.store import read_union_graph, write_store, write_union_turtle
 
     summary = summary or BuildSummary()
-    results = read_results(outdir / RESULTS_DIR)
+    results = read_results(outdir / RESULTS_DIR, slim=True)
     _count(results, summary)
     graphs: Iterable[Graph] = article_graphs(
         results, default_gazetteer(), window_days=window_days, hierarchy=class_hierarchy()
