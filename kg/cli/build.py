@@ -116,23 +116,24 @@ def build_command(
     fields = JsonFields(text=text_field, title=title_field, date=date_field, url=url_field, id=id_field)
     bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
     try:
-        summary = _build(
-            inputs,
+        summary = build(
+            list(inputs),
             outdir,
-            model,
-            include,
-            exclude,
-            fields,
-            max_chars,
-            batch_size,
-            workers,
-            window_days,
-            no_html,
-            no_store,
-            infer,
-            no_validate,
-            dask_address,
-            bar,
+            model=model,
+            include=include,
+            exclude=exclude,
+            fields=fields,
+            max_chars=max_chars,
+            batch_size=batch_size,
+            workers=workers,
+            window_days=window_days,
+            html=not no_html,
+            store=not no_store,
+            infer=infer,
+            validate=not no_validate,
+            stdin=sys.stdin.buffer if "-" in inputs else None,
+            progress=bar,
+            dask=dask_address,
         )
     finally:
         bar.close()
@@ -158,45 +159,6 @@ class ProgressBar:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
             self._bar = None
-
-
-def _build(
-    inputs: tuple[str, ...],
-    outdir: Path,
-    model: str | None,
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-    fields: JsonFields,
-    max_chars: int,
-    batch_size: int,
-    workers: int,
-    window_days: int,
-    no_html: bool,
-    no_store: bool,
-    infer: bool,
-    no_validate: bool,
-    dask_address: str | None,
-    progress: ProgressBar,
-) -> BuildSummary:
-    return build(
-        list(inputs),
-        outdir,
-        model=model,
-        include=include,
-        exclude=exclude,
-        fields=fields,
-        max_chars=max_chars,
-        batch_size=batch_size,
-        workers=workers,
-        window_days=window_days,
-        html=not no_html,
-        store=not no_store,
-        infer=infer,
-        validate=not no_validate,
-        stdin=sys.stdin.buffer if "-" in inputs else None,
-        progress=progress,
-        dask=dask_address,
-    )
 
 
 def _report(summary: BuildSummary, outdir: Path, quiet: bool) -> None:
