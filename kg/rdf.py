@@ -23,9 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import DCTERMS, PROV, SKOS, NamespaceManager
-from rdflib.term import IdentifiedNode
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.gazetteer import Gazetteer
 from kg.iris import DERIVED_GRAPH, article_iri, entity_iri, event_iri, evidence_iri, graph_iri
@@ -322,36 +320,3 @@ def union_graph(ds: Dataset) -> Graph:
     for s, p, o, _ in ds.quads((None, None, None, None)):
         g.add((s, p, o))
     return g
-
-
-def to_trig(ds: Dataset) -> str:
-    """The dataset as TriG text, in time linear in its quads.
-
-    rdflib's own TriG serializer walks graph by graph, and rdflib's memory store lists every
-    graph that holds a triple each time that triple is read, so entity facts repeated in
-    every article graph made it quadratic in the number of articles (an hour at 10,000).
-    Here the quads are read once, grouped by graph, and each graph is written with the Turtle
-    serializer; one namespace manager is shared so generated prefixes agree across graphs.
-    """
-    groups: dict[IdentifiedNode | None, list[tuple]] = defaultdict(list)
-    for s, p, o, g in ds.quads((None, None, None, None)):
-        gid = g.identifier if isinstance(g, Graph) else g
-        groups[None if gid in (None, DATASET_DEFAULT_GRAPH_ID) else gid].append((s, p, o))
-    names = NamespaceManager(Graph(), bind_namespaces="core")
-    for prefix, ns in PREFIXES.items():
-        names.bind(prefix, ns, override=True)
-    prefixes: dict[str, None] = {}
-    blocks: list[str] = []
-    for gid in sorted(groups, key=lambda i: (i is not None, str(i))):
-        graph = Graph(namespace_manager=names)
-        for triple in groups.pop(gid):
-            graph.add(triple)
-        body: list[str] = []
-        for line in graph.serialize(format="turtle").splitlines():
-            if line.startswith("@prefix "):
-                prefixes[line] = None
-            elif body or line:
-                body.append(line)
-        text = "\n".join(body).rstrip()
-        blocks.append(text if gid is None else f"{gid.n3()} {{\n{text}\n}}")
-    return "\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(blocks) + "\n"
