@@ -28,27 +28,6 @@ FACT_PREDICATES = ("operatedBy", "memberOf")
 
 _EVENT_PREDICATE = {cls: pred for pred, cls in EVENT_CLASS.items()}
 
-#: Used only when graph.ttl lacks the class hierarchy: the ontology's own subclasses.
-_BUILTIN_SUPER: dict[str, str] = {
-    **{
-        name: "Aircraft"
-        for name in (
-            "Fighter",
-            "Bomber",
-            "AttackAircraft",
-            "MaritimePatrolAircraft",
-            "ReconnaissanceAircraft",
-            "AirborneEarlyWarningAircraft",
-            "TankerAircraft",
-            "TransportAircraft",
-            "Helicopter",
-            "UnmannedAircraft",
-        )
-    },
-    **{name: "WeaponSystem" for name in ("AirDefenceSystem", "MissileSystem", "NavalCombatSystem")},
-}
-
-
 def local_name(iri: Node | str) -> str:
     """The part of an IRI after the last '#' or '/' (the class or property name)."""
     text = str(iri)
@@ -137,9 +116,13 @@ class _Reader:
         self._labels: dict[Node, str] = {}
         self._articles: dict[Node, tuple[str, str, str]] = {}
         self._super: dict[Node, list[Node]] = defaultdict(list)
-        for sub, sup in graph.subject_objects(RDFS.subClassOf):
-            if sub != sup:
-                self._super[sub].append(sup)
+        # the graph's own hierarchy, and the ontology's for graphs written without it
+        from kg.ontology import class_hierarchy
+
+        for source in (graph, class_hierarchy()):
+            for sub, sup in source.subject_objects(RDFS.subClassOf):
+                if sub != sup and sup not in self._super[sub]:
+                    self._super[sub].append(sup)
 
     def core_class(self, cls: Node) -> tuple[str, int] | None:
         """(core class local name, distance) for an entity class, None for anything else."""
@@ -155,8 +138,6 @@ class _Reader:
                 found = (name, dist)
                 break
             parents = sorted(self._super.get(current, ()), key=str)
-            if not parents and name in _BUILTIN_SUPER and str(current).startswith(str(PK._NS)):
-                parents = [PK[_BUILTIN_SUPER[name]]]
             for parent in parents:
                 if parent not in seen:
                     seen.add(parent)
