@@ -224,7 +224,7 @@ def build(
             outdir, summary, window_days=window_days, html=html, store=store, infer=infer, validate=validate
         )
     else:
-        _count(read_results(results_dir), summary)
+        _count(read_results(results_dir, slim=True), summary)
     summary.seconds = time.perf_counter() - started
     return summary
 

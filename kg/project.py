@@ -116,10 +116,13 @@ class _Reader:
         self._labels: dict[Node, str] = {}
         self._articles: dict[Node, tuple[str, str, str]] = {}
         self._super: dict[Node, list[Node]] = defaultdict(list)
-        # the graph's own hierarchy, and the ontology's for graphs written without it
-        from kg.ontology import class_hierarchy
+        # the graph's own hierarchy (graph.ttl embeds it); the ontology's only for graphs without one
+        sources: list[Graph] = [graph]
+        if (None, RDFS.subClassOf, None) not in graph:
+            from kg.ontology import class_hierarchy
 
-        for source in (graph, class_hierarchy()):
+            sources.append(class_hierarchy())
+        for source in sources:
             for sub, sup in source.subject_objects(RDFS.subClassOf):
                 if sub != sup and sup not in self._super[sub]:
                     self._super[sub].append(sup)
