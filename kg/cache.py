@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +40,12 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def article_from_json(data: dict[str, Any]) -> Article:
+    return Article(**{**data, "date": _date(data.get("date"))})
+
+
 def from_json(data: dict[str, Any]) -> ArticleResult:
-    a = data["article"]
-    article = Article(**{**a, "date": _date(a.get("date"))})
+    article = article_from_json(data["article"])
     entities = tuple(
         Entity(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in e.items()})  # type: ignore[arg-type]
         for e in data["entities"]
@@ -78,3 +83,30 @@ def read_results(folder: Path, *, slim: bool = False) -> list[ArticleResult]:
                 data["article"]["text"] = ""
             out.append(from_json(data))
     return out
+
+
+class ArticleSpool:
+    """Articles waiting for extraction, kept in a temporary file rather than in memory.
+
+    A build reads its inputs once to learn what is new (and how many, for the progress bar),
+    then extracts from the spool, so a corpus larger than memory is never held whole.
+    """
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        self.count = 0
+
+    def add(self, article: Article) -> None:
+        self._file.write(json.dumps(_plain(article)) + "\n")  # ASCII: lone surrogates survive
+        self.count += 1
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Article]:
+        self._file.seek(0)
+        for line in self._file:
+            yield article_from_json(json.loads(line))
+
+    def close(self) -> None:
+        self._file.close()

@@ -20,7 +20,7 @@ from typing import Any
 
 from rdflib import RDF, RDFS, Dataset, Graph
 
-from kg.cache import read_results, write_result
+from kg.cache import ArticleSpool, read_results, write_result
 from kg.errors import InputError, KgError
 from kg.extract import (
     body_keys,
@@ -34,7 +34,7 @@ from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.ingest import JsonFields, iter_articles
 from kg.link import article_entities
 from kg.nlp import load_pipeline, surface_forms
-from kg.rdf import bind_prefixes, to_dataset, union_graph
+from kg.rdf import NamedGraph, bind_prefixes, to_dataset, union_graph
 from kg.records import Article, ArticleResult, Notice, Skipped
 
 MANIFEST = "manifest.json"
@@ -171,52 +171,34 @@ def build(
     summary = BuildSummary()
     manifest = read_manifest(outdir)
     results_dir = outdir / RESULTS_DIR
-    to_extract: list[Article] = []
-    seen: set[str] = set()
-    for record in iter_articles(
-        inputs, include=include, exclude=exclude, fields=fields, max_chars=max_chars, stdin=stdin
-    ):
-        if isinstance(record, Skipped):
-            summary.skipped.append(record)
-        elif isinstance(record, Notice):
-            summary.notices.append(record)
-        else:
-            summary.documents += 1
-            seen.add(record.doc_id)
-            known = manifest.get(record.doc_id)
-            if (
-                known
-                and known.get("hash") == record.content_hash
-                and (results_dir / f"{record.doc_id}.json").exists()
-            ):
-                summary.unchanged += 1
-            else:
-                to_extract.append(record)
-    if summary.documents == 0:
-        reasons = "; ".join(f"{s.source}: {s.reason}" for s in summary.skipped) or "no input given"
-        raise InputError(
-            f"no articles to build ({reasons}). Give .txt/.md/.html/.json/.jsonl files or folders."
+    to_extract = ArticleSpool()
+    try:
+        _scan(
+            inputs,
+            manifest,
+            results_dir,
+            to_extract,
+            summary,
+            include=include,
+            exclude=exclude,
+            fields=fields,
+            max_chars=max_chars,
+            stdin=stdin,
         )
-
-    if to_extract:
-        if dask:  # "tcp://host:port" or "local": extraction on a Dask cluster
-            from kg.distributed import extract_with_dask
-
-            results = extract_with_dask(to_extract, dask, model=model, batch_size=batch_size)
-        else:
-            results = Extractor(model).run(to_extract, batch_size=batch_size, n_process=workers)
-        for done, result in enumerate(results, start=1):
-            if progress:
-                progress(done, len(to_extract))  # articles handled so far, of how many
-            if isinstance(result, Skipped):
-                summary.skipped.append(result)
-                continue
-            write_result(result, results_dir)
-            manifest[result.article.doc_id] = {
-                "hash": result.article.content_hash,
-                "source": result.article.source or result.article.path or "",
-            }
-            summary.extracted += 1
+        if to_extract.count:
+            _extract_into(
+                outdir,
+                to_extract,
+                manifest,
+                summary,
+                model=model,
+                batch_size=batch_size,
+                workers=workers,
+                dask=dask,
+                progress=progress,
+            )
+    finally:
+        to_extract.close()
     summary.changed = summary.extracted > 0 or not (outdir / "graph.ttl").exists()
     if summary.changed:
         write_atomic(outdir / MANIFEST, json.dumps({"articles": manifest}, indent=1, sort_keys=True))
@@ -227,6 +209,76 @@ def build(
         _count(read_results(results_dir, slim=True), summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _scan(
+    inputs: Sequence[str | Path],
+    manifest: dict[str, dict[str, str]],
+    results_dir: Path,
+    to_extract: ArticleSpool,
+    summary: BuildSummary,
+    **reading: Any,
+) -> None:
+    """Read every input once: count and report, and spool the new or changed articles."""
+    for record in iter_articles(inputs, **reading):
+        if isinstance(record, Skipped):
+            summary.skipped.append(record)
+        elif isinstance(record, Notice):
+            summary.notices.append(record)
+        else:
+            summary.documents += 1
+            known = manifest.get(record.doc_id)
+            if (
+                known
+                and known.get("hash") == record.content_hash
+                and (results_dir / f"{record.doc_id}.json").exists()
+            ):
+                summary.unchanged += 1
+            else:
+                to_extract.add(record)
+    if summary.documents == 0:
+        reasons = "; ".join(f"{s.source}: {s.reason}" for s in summary.skipped) or "no input given"
+        raise InputError(
+            f"no articles to build ({reasons}). Give .txt/.md/.html/.json/.jsonl files or folders."
+        )
+
+
+def _extract_into(
+    outdir: Path,
+    articles: ArticleSpool,
+    manifest: dict[str, dict[str, str]],
+    summary: BuildSummary,
+    *,
+    model: str | None,
+    batch_size: int,
+    workers: int,
+    dask: str | None,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Extract `articles` into the result cache and the manifest.
+
+    A function of its own so the spaCy pipeline is released before assembly starts: the two
+    never need memory at the same time.
+    """
+    results_dir = outdir / RESULTS_DIR
+    if dask:  # "tcp://host:port" or "local": extraction on a Dask cluster
+        from kg.distributed import extract_with_dask
+
+        results = extract_with_dask(articles, dask, model=model, batch_size=batch_size)
+    else:
+        results = Extractor(model).run(articles, batch_size=batch_size, n_process=workers)
+    for done, result in enumerate(results, start=1):
+        if progress:
+            progress(done, len(articles))  # articles handled so far, of how many
+        if isinstance(result, Skipped):
+            summary.skipped.append(result)
+            continue
+        write_result(result, results_dir)
+        manifest[result.article.doc_id] = {
+            "hash": result.article.content_hash,
+            "source": result.article.source or result.article.path or "",
+        }
+        summary.extracted += 1
 
 
 def _count(results: list[ArticleResult], summary: BuildSummary) -> None:
@@ -267,7 +319,7 @@ def assemble(
     summary = summary or BuildSummary()
     results = read_results(outdir / RESULTS_DIR, slim=True)
     _count(results, summary)
-    graphs: Iterable[Graph] = article_graphs(
+    graphs: Iterable[NamedGraph] = article_graphs(
         results, default_gazetteer(), window_days=window_days, hierarchy=class_hierarchy()
     )
     if infer:
@@ -305,7 +357,7 @@ def assemble(
 IN_MEMORY_MAX_TRIPLES = 300_000
 
 
-def _with_inferred(graphs: list[Graph]) -> list[Graph]:
+def _with_inferred(graphs: list[NamedGraph]) -> list[NamedGraph]:
     from kg.infer import INFERRED_GRAPH, inferred_triples
     from kg.ontology import read_ontology
 

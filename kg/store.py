@@ -157,27 +157,29 @@ def _to_rdflib(node: Any) -> Any:
 def _ox_quads(dataset: rdflib.Dataset) -> Iterator[ox.Quad]:
     """Every quad of the dataset, and each named graph's triple once more in the default graph."""
     bnodes: dict[Any, ox.BlankNode] = {}
-    iris: dict[Any, ox.NamedNode] = {}
+    terms: dict[Any, Any] = {}  # IRIs and literals repeat across graphs: convert each once
+
+    def convert(term: Any) -> Any:
+        node = terms.get(term)
+        if node is None:
+            if isinstance(term, rdflib.BNode):
+                return _to_ox(term, bnodes)
+            if len(terms) > _TERM_CACHE_MAX:  # most terms (events, evidence) belong to one article
+                terms.clear()
+            node = terms[term] = _to_ox(term, bnodes)
+        return node
+
     default = ox.DefaultGraph()
     for s, p, o, g in dataset.quads((None, None, None, None)):
         gid = g.identifier if isinstance(g, rdflib.Graph) else g
-        if gid is None or gid == DATASET_DEFAULT_GRAPH_ID:
-            graph: Any = default
-        else:
-            graph = _cached(gid, iris, bnodes)
-        subject, predicate, obj = _cached(s, iris, bnodes), _cached(p, iris, bnodes), _to_ox(o, bnodes)
+        graph = default if gid is None or gid == DATASET_DEFAULT_GRAPH_ID else convert(gid)
+        subject, predicate, obj = convert(s), convert(p), convert(o)
         yield ox.Quad(subject, predicate, obj, graph)
         if graph is not default:
             yield ox.Quad(subject, predicate, obj, default)
 
 
-def _cached(term: Any, iris: dict[Any, ox.NamedNode], bnodes: dict[Any, ox.BlankNode]) -> Any:
-    if isinstance(term, rdflib.URIRef):
-        node = iris.get(term)
-        if node is None:
-            node = iris[term] = ox.NamedNode(str(term))
-        return node
-    return _to_ox(term, bnodes)
+_TERM_CACHE_MAX = 200_000
 
 
 # ---------------------------------------------------------------- writing
@@ -199,7 +201,8 @@ def write_store(dataset: rdflib.Dataset, store_dir: Path) -> Path:
     try:
         store = ox.Store(str(tmp))
         try:
-            store.bulk_extend(_ox_quads(dataset))
+            for chunk in _chunks(_ox_quads(dataset), WRITE_CHUNK_QUADS):
+                store.bulk_extend(chunk)
             store.flush()
             store.optimize()
         finally:
@@ -212,6 +215,22 @@ def write_store(dataset: rdflib.Dataset, store_dir: Path) -> Path:
             raise StoreError(f"cannot write the store at {store_dir}: {exc}") from exc
         raise
     return store_dir
+
+
+#: Quads per bulk load. One `bulk_extend` over the whole stream buffers about a million quads
+#: per loader thread (2.4 GiB at 10,000 articles); bounded loads keep memory flat.
+WRITE_CHUNK_QUADS = 250_000
+
+
+def _chunks(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
+    chunk: list[ox.Quad] = []
+    for quad in quads:
+        chunk.append(quad)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _swap(new: Path, target: Path) -> None:

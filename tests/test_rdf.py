@@ -16,7 +16,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV
 
-from kg.cache import from_json, read_results, to_json, write_result
+from kg.cache import ArticleSpool, from_json, read_results, to_json, write_result
 from kg.gazetteer import default_gazetteer
 from kg.iris import DERIVED_GRAPH, article_iri, entity_iri, graph_iri
 from kg.rdf import cluster_events, to_dataset, union_graph
@@ -352,3 +352,29 @@ def test_rdf_cache_skips_files_of_another_format(gaz, tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     assert read_results(tmp_path) == []
     assert read_results(tmp_path / "missing") == []
+
+
+def test_cache_article_spool_gives_back_the_same_articles_in_order():
+    """Articles waiting for extraction live on disk; what comes back must be exactly what went in."""
+    articles = [
+        Article(
+            "a1",
+            "MiG-31 über the Barents Sea\n\nSecond paragraph.",
+            "Title",
+            dt.date(2024, 5, 2),
+            "s",
+            "u",
+            "p",
+            "h",
+        ),
+        Article("a2", "lone surrogate \ud800 and emoji \U0001f680"),
+    ]
+    spool = ArticleSpool()
+    try:
+        for a in articles:
+            spool.add(a)
+        assert len(spool) == 2
+        assert list(spool) == articles
+        assert list(spool) == articles  # can be read more than once
+    finally:
+        spool.close()

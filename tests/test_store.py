@@ -55,6 +55,20 @@ def test_store_round_trip_keeps_named_graphs(tmp_path: Path) -> None:
         assert len(store) == named + len(union)
 
 
+def test_store_written_in_small_loads_with_a_small_term_cache_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large builds load the store in bounded chunks and forget converted terms as they go."""
+    monkeypatch.setattr(kg.store, "WRITE_CHUNK_QUADS", 3)
+    monkeypatch.setattr(kg.store, "_TERM_CACHE_MAX", 2)
+    original = example_dataset()
+    write_store(original, tmp_path / "store")
+    want, got = _graphs(original), _graphs(read_dataset(tmp_path))
+    assert set(got) == set(want)
+    for name, graph in want.items():
+        assert isomorphic(graph, got[name]), name
+
+
 def test_store_union_graph_deduplicates(tmp_path: Path) -> None:
     write_store(example_dataset(), tmp_path / "store")
     union = read_union_graph(tmp_path)
