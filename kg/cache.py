@@ -44,12 +44,15 @@ def article_from_json(data: dict[str, Any]) -> Article:
     return Article(**{**data, "date": _date(data.get("date"))})
 
 
-def from_json(data: dict[str, Any]) -> ArticleResult:
+def from_json(data: dict[str, Any], shared: dict[Entity, Entity] | None = None) -> ArticleResult:
+    """The result stored as `data`; entities equal to one in `shared` become that one object."""
     article = article_from_json(data["article"])
     entities = tuple(
         Entity(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in e.items()})  # type: ignore[arg-type]
         for e in data["entities"]
     )
+    if shared is not None:
+        entities = tuple(shared.setdefault(e, e) for e in entities)
     mentions = tuple(Mention(**m) for m in data["mentions"])
     relations = tuple(
         Relation(**{**r, "evidence": Evidence(**r["evidence"]), "date": _date(r.get("date"))})
@@ -70,18 +73,20 @@ def read_results(folder: Path, *, slim: bool = False) -> list[ArticleResult]:
     """Every cached result, sorted by doc_id (assembly must not depend on input order).
 
     `slim` leaves out what the graph does not need (mentions, the article text): at 10,000
-    articles that halves the memory assembly holds.
+    articles that halves the memory assembly holds. Entities repeated across articles are
+    shared as one object each.
     """
     if not folder.is_dir():
         return []
     out = []
+    shared: dict[Entity, Entity] = {}
     for path in sorted(folder.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") == FORMAT:
             if slim:
                 data["mentions"] = []
                 data["article"]["text"] = ""
-            out.append(from_json(data))
+            out.append(from_json(data, shared))
     return out
 
 

@@ -303,8 +303,9 @@ def assemble(
 ) -> None:
     """Rewrite graph.trig, the store, graph.ttl and the HTML from every cached article result.
 
-    One article graph at a time flows into the Oxigraph store and graph.trig; graph.ttl is
-    dumped from the store's union. Only graphs up to `IN_MEMORY_MAX_TRIPLES` are loaded into
+    One article graph at a time is written out as TriG to a temporary file, which Oxigraph
+    then loads in chunks and which becomes graph.trig; graph.ttl is dumped from the store's
+    union. Only graphs up to `IN_MEMORY_MAX_TRIPLES` are loaded into
     rdflib afterwards, for the SHACL check and the HTML pages (`kg viz --max-nodes` for more).
     With `infer`, RDFS inferences go into the named graph `id:graph/inferred` (this holds the
     union in memory). Without `store`, the store is built in a temporary folder and removed.
@@ -313,8 +314,8 @@ def assemble(
     import tempfile
 
     from kg.ontology import class_hierarchy
-    from kg.rdf import PREFIXES, GraphStream, TrigWriter, article_graphs
-    from kg.store import read_union_graph, write_store, write_union_turtle
+    from kg.rdf import PREFIXES, TrigWriter, article_graphs
+    from kg.store import read_union_graph, write_store_from_trig, write_union_turtle
 
     summary = summary or BuildSummary()
     results = read_results(outdir / RESULTS_DIR, slim=True)
@@ -328,7 +329,10 @@ def assemble(
     scratch = None if store else Path(tempfile.mkdtemp(prefix=".kg-store-", dir=outdir))
     store_dir = outdir / "store" if scratch is None else scratch / "store"
     try:
-        write_store(GraphStream(graphs, on_graph=trig.add), store_dir)  # type: ignore[arg-type]
+        for graph in graphs:
+            trig.add(graph)
+        del results, graphs  # the store load needs neither
+        write_store_from_trig(trig.chunks(), store_dir)
         summary.outputs["graph.trig"] = write_atomic_chunks(outdir / "graph.trig", trig.text())
         prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
         prefixes.update({"rdf": str(RDF), "rdfs": str(RDFS)})

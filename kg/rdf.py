@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -311,26 +311,6 @@ def to_dataset(
     return ds
 
 
-class GraphStream:
-    """Named graphs as a stream of quads (what `kg.store.write_store` reads), one graph in memory at a time.
-
-    `on_graph` sees each graph before its quads are read: the build writes graph.trig there.
-    """
-
-    def __init__(
-        self, graphs: Iterable[NamedGraph], on_graph: Callable[[NamedGraph], None] | None = None
-    ) -> None:
-        self.graphs = graphs
-        self.on_graph = on_graph
-
-    def quads(self, pattern: Any = None) -> Iterator[tuple[Any, Any, Any, Any]]:
-        for graph in self.graphs:
-            if self.on_graph is not None:
-                self.on_graph(graph)
-            for s, p, o in graph:
-                yield s, p, o, graph.identifier
-
-
 class TrigWriter:
     """graph.trig written one named graph at a time, as N-Triples lines inside graph blocks.
 
@@ -344,6 +324,32 @@ class TrigWriter:
     def add(self, graph: NamedGraph) -> None:
         lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
         self.body.write(f"{graph.identifier.n3()} {{\n" + "\n".join(lines) + "\n}\n\n")
+
+    def chunks(self, max_lines: int = 50_000) -> Iterator[str]:
+        """What was written so far as TriG texts of about `max_lines` lines each (for the store).
+
+        A graph larger than that (the derived graph of a big build) is split by closing its
+        block and opening it again in the next text: Oxigraph's bulk loader holds a whole
+        text at once, and one large block cost 0.5 GiB at 10,000 articles.
+        """
+        self.body.seek(0)
+        lines: list[str] = []
+        header = ""
+        for line in self.body:
+            if line == "\n":
+                continue
+            lines.append(line)
+            if line.endswith("{\n"):
+                header = line
+            elif line == "}\n":
+                header = ""
+            if len(lines) >= max_lines:
+                if header:
+                    lines.append("}\n")
+                yield "".join(lines)
+                lines = [header] if header else []
+        if lines:
+            yield "".join(lines)
 
     def text(self) -> Iterator[str]:
         yield "# posture-kg: one named graph per article (id:graph/article/...), plus id:graph/derived\n\n"

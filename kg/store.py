@@ -23,7 +23,7 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +191,32 @@ def write_store(dataset: rdflib.Dataset, store_dir: Path) -> Path:
     The store is built in a temporary directory beside `store_dir` and swapped in by renaming,
     so a failure (or a crash) leaves the previous store as it was.
     """
+
+    def fill(store: ox.Store) -> None:
+        for chunk in _chunks(_ox_quads(dataset), WRITE_CHUNK_QUADS):
+            store.bulk_extend(chunk)
+
+    return _write_fresh(store_dir, fill)
+
+
+def write_store_from_trig(chunks: Iterable[str], store_dir: Path) -> Path:
+    """Like `write_store`, from TriG text whose triples are one N-Triples line each.
+
+    Each chunk holds whole graph blocks (`kg.rdf.TrigWriter.chunks`). Oxigraph parses them
+    itself, several times faster than building its terms one by one in Python, and the
+    triple lines are loaded once more into the default graph as the deduplicated union.
+    """
+
+    def fill(store: ox.Store) -> None:
+        for chunk in chunks:
+            store.bulk_load(chunk.encode("utf-8"), ox.RdfFormat.TRIG)
+            triples = "\n".join(line for line in chunk.splitlines() if line.endswith(" ."))
+            store.bulk_load(triples.encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+
+    return _write_fresh(store_dir, fill)
+
+
+def _write_fresh(store_dir: Path, fill: Callable[[ox.Store], None]) -> Path:
     store_dir = Path(store_dir)
     parent = store_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -201,8 +227,7 @@ def write_store(dataset: rdflib.Dataset, store_dir: Path) -> Path:
     try:
         store = ox.Store(str(tmp))
         try:
-            for chunk in _chunks(_ox_quads(dataset), WRITE_CHUNK_QUADS):
-                store.bulk_extend(chunk)
+            fill(store)
             store.flush()
             store.optimize()
         finally:
@@ -213,6 +238,8 @@ def write_store(dataset: rdflib.Dataset, store_dir: Path) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError):
             raise StoreError(f"cannot write the store at {store_dir}: {exc}") from exc
+        if isinstance(exc, SyntaxError):
+            raise StoreError(f"cannot write the store at {store_dir}: bad RDF ({exc})") from exc
         raise
     return store_dir
 

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
@@ -22,6 +23,7 @@ from kg.store import (
     read_union_graph,
     require_store,
     write_store,
+    write_store_from_trig,
 )
 from kg.vocab import ID, PK
 
@@ -65,6 +67,34 @@ def test_store_written_in_small_loads_with_a_small_term_cache_loses_nothing(
     write_store(original, tmp_path / "store")
     want, got = _graphs(original), _graphs(read_dataset(tmp_path))
     assert set(got) == set(want)
+    for name, graph in want.items():
+        assert isomorphic(graph, got[name]), name
+
+
+def test_store_loaded_from_trig_chunks_equals_the_store_written_from_a_dataset(tmp_path: Path) -> None:
+    """The build streams TriG text into the store in chunks of whole graph blocks."""
+    from kg.rdf import TrigWriter
+
+    named = {name: g for name, g in _graphs(example_dataset()).items() if name.startswith(GRAPH)}
+    assert len(named) == 3
+    ds = rdflib.Dataset()
+    trig = TrigWriter()
+    for name, graph in named.items():
+        target = ds.graph(URIRef(name))
+        for triple in graph:
+            target.add(triple)
+        trig.add(target)
+    chunks = list(trig.chunks(max_lines=2))
+    assert len(chunks) > len(named)  # large graph blocks are split across chunks...
+    for chunk in chunks:  # ...each one still whole TriG
+        list(pyoxigraph.parse(chunk, pyoxigraph.RdfFormat.TRIG))
+    write_store_from_trig(chunks, tmp_path / "trig" / "store")
+    trig.close()
+    write_store(ds, tmp_path / "rdflib" / "store")
+    with open_store(tmp_path / "trig") as a, open_store(tmp_path / "rdflib") as b:
+        assert len(a) == len(b) == sum(map(len, named.values())) + len({t for g in named.values() for t in g})
+        assert a.named_graphs() == b.named_graphs()
+    want, got = _graphs(ds), _graphs(read_dataset(tmp_path / "trig"))
     for name, graph in want.items():
         assert isomorphic(graph, got[name]), name
 
