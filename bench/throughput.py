@@ -8,6 +8,9 @@ Measures, in one run, on a synthetic corpus from bench/corpus.py:
     one process, and the ratio (b)/(a) for both kinds of (a);
 (c) `Extractor.run` with spaCy `n_process=2` against 1, and Dask with 2 local workers
     (steady state, cluster already warm) against 1 process;
+(e) `kg.pipeline.build` end to end on the same corpus into a fresh OUTDIR (reading the JSONL,
+    loading the model, extraction, the store, graph.trig/.ttl, SHACL check, HTML pages),
+    with `workers=1` and `workers=2`: what a user of `kg build` gets;
 (d) peak RSS of `kg build` over 10,000 synthetic articles into a fresh OUTDIR, in a child
     process, sampled while it runs to tell extraction from assembly.
 
@@ -31,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +104,9 @@ def read_articles(path: Path) -> list[Any]:
     return [a for a in iter_articles([path]) if isinstance(a, Article)]
 
 
-def measure_speed(articles: list[Any], model: str, repeats: int, batch_size: int) -> dict[str, Any]:
+def measure_speed(
+    corpus: Path, articles: list[Any], model: str, repeats: int, batch_size: int
+) -> dict[str, Any]:
     import spacy
 
     from kg.nlp import load_pipeline
@@ -138,7 +144,21 @@ def measure_speed(articles: list[Any], model: str, repeats: int, batch_size: int
     )
     log(f"    {words / out['extract2']['wall']:,.0f} words/s")
     out["dask"] = measure_dask(articles, repeats, batch_size)
+    fresh_build(write_jsonl(corpus.with_name("warm.jsonl"), 8, 99), 1, batch_size)  # imports, caches
+    for workers in (1, 2):
+        log(f"(e) kg.pipeline.build, workers={workers}, fresh OUTDIR")
+        out[f"build{workers}"] = timed(partial(fresh_build, corpus, workers, batch_size), repeats)
+        log(f"    {words / out[f'build{workers}']['wall']:,.0f} words/s")
     return out
+
+
+def fresh_build(corpus: Path, workers: int, batch_size: int) -> None:
+    from kg.pipeline import build
+
+    with tempfile.TemporaryDirectory(prefix="kg-build-", dir=corpus.parent) as outdir:
+        summary = build([corpus], Path(outdir), workers=workers, batch_size=batch_size)
+        if summary.skipped:
+            raise SystemExit(f"(e) skipped {len(summary.skipped)} articles: {summary.skipped[:3]}")
 
 
 def measure_dask(articles: list[Any], repeats: int, batch_size: int) -> dict[str, Any] | None:
@@ -230,7 +250,7 @@ def measure_big(count: int, workdir: Path, seed: int, extra: Sequence[str], cap_
         raise SystemExit(f"kg build failed ({proc.returncode}): {stderr[-2000:]}")
     lines = stdout.strip().splitlines() or ["0"]
     sizes = {p.name: p.stat().st_size for p in outdir.glob("*") if p.is_file()}
-    result = {
+    result: dict[str, Any] = {
         "count": count,
         "seconds": seconds,
         "extract_seconds": extract_done or seconds,
@@ -284,6 +304,8 @@ def render(header: str, speed: dict[str, Any] | None, big: dict[str, Any] | None
             row("(a) `kg.nlp.load_pipeline().pipe`", speed["kg_nlp"]),
             row("(b) `Extractor.run`, 1 process", speed["extract1"]),
             row("(c) `Extractor.run`, `n_process=2`", speed["extract2"]),
+            row("(e) `build()` end to end, workers=1", speed["build1"]),
+            row("(e) `build()` end to end, workers=2", speed["build2"]),
         ]
         if speed["dask"]:
             d = speed["dask"]
@@ -312,6 +334,12 @@ def render(header: str, speed: dict[str, Any] | None, big: dict[str, Any] | None
                 f"- (c) Dask 2 workers vs 1 process: **{b / d['wall']:.2f}×** "
                 f"(cluster start + model load on both workers: {d['startup']:.0f} s, not included)"
             )
+        e1, e2 = speed["build1"]["wall"], speed["build2"]["wall"]
+        lines += [
+            f"- (e) `kg build` end to end vs bare spaCy: **{bare / e1:.2f}** (target ≥ {TARGET_BUILD}: "
+            f"{verdict(bare / e1 >= TARGET_BUILD)}); `workers=2` vs 1 end to end: **{e1 / e2:.2f}×** "
+            f"(target ≥ {TARGET_SCALING}: {verdict(e1 / e2 >= TARGET_SCALING)})",
+        ]
     if big:
         gib = big["maxrss"] / 2**30
         rss_ok = gib <= TARGET_RSS_GIB and not big["killed"]
@@ -370,8 +398,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kg-throughput-", dir=os.environ.get("KG_BENCH_TMP")) as tmp:
         work = Path(tmp)
         if args.articles:
-            articles = read_articles(write_jsonl(work / "small.jsonl", args.articles, args.seed))
-            speed = measure_speed(articles, model, args.repeats, args.batch_size)
+            corpus = write_jsonl(work / "small.jsonl", args.articles, args.seed)
+            speed = measure_speed(corpus, read_articles(corpus), model, args.repeats, args.batch_size)
         if args.big:
             big = measure_big(args.big, work, args.seed + 1, args.big_option, args.rss_cap)
     text = render(header, speed, big)

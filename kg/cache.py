@@ -69,6 +69,23 @@ def write_result(result: ArticleResult, folder: Path) -> Path:
     )
 
 
+def cached_hash(folder: Path, doc_id: str) -> str | None:
+    """The content hash of the article whose result is cached in `folder`, if one is.
+
+    A build interrupted during extraction has saved results the manifest does not list yet;
+    the next build takes them instead of extracting those articles again.
+    """
+    path = folder / f"{doc_id}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    article = data.get("article")
+    return article.get("content_hash") if isinstance(article, dict) else None
+
+
 def read_results(folder: Path, *, slim: bool = False) -> list[ArticleResult]:
     """Every cached result, sorted by doc_id (assembly must not depend on input order).
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from rdflib import RDF, RDFS, Dataset, Graph
 
-from kg.cache import ArticleSpool, read_results, write_result
+from kg.cache import ArticleSpool, cached_hash, read_results, write_result
 from kg.errors import InputError, KgError
 from kg.extract import (
     body_keys,
@@ -41,6 +41,9 @@ MANIFEST = "manifest.json"
 DEFAULT_FIELDS = JsonFields()
 RESULTS_DIR = "articles"
 
+#: Called as progress(phase, done, total): "extracting" articles, "writing graphs", "loading store" triples.
+Progress = Callable[[str, int, int], None]
+
 
 @dataclass
 class BuildSummary:
@@ -49,6 +52,7 @@ class BuildSummary:
     documents: int = 0
     extracted: int = 0
     unchanged: int = 0
+    resumed: int = 0  # extracted by an earlier build that stopped before writing the graph
     skipped: list[Skipped] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     entities_by_type: Counter = field(default_factory=Counter)
@@ -163,7 +167,7 @@ def build(
     store: bool = True,
     infer: bool = False,
     validate: bool = True,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     stdin: Any = None,
 ) -> BuildSummary:
     """Extract new or changed articles into OUTDIR and rewrite the graph files from all of them."""
@@ -199,11 +203,18 @@ def build(
             )
     finally:
         to_extract.close()
-    summary.changed = summary.extracted > 0 or not (outdir / "graph.ttl").exists()
+    summary.changed = summary.extracted + summary.resumed > 0 or not (outdir / "graph.ttl").exists()
     if summary.changed:
         write_atomic(outdir / MANIFEST, json.dumps({"articles": manifest}, indent=1, sort_keys=True))
         assemble(
-            outdir, summary, window_days=window_days, html=html, store=store, infer=infer, validate=validate
+            outdir,
+            summary,
+            window_days=window_days,
+            html=html,
+            store=store,
+            infer=infer,
+            validate=validate,
+            progress=progress,
         )
     else:
         _count(read_results(results_dir, slim=True), summary)
@@ -234,6 +245,9 @@ def _scan(
                 and (results_dir / f"{record.doc_id}.json").exists()
             ):
                 summary.unchanged += 1
+            elif cached_hash(results_dir, record.doc_id) == record.content_hash:
+                manifest[record.doc_id] = _manifest_entry(record)
+                summary.resumed += 1
             else:
                 to_extract.add(record)
     if summary.documents == 0:
@@ -253,7 +267,7 @@ def _extract_into(
     batch_size: int,
     workers: int,
     dask: str | None,
-    progress: Callable[[int, int], None] | None,
+    progress: Progress | None,
 ) -> None:
     """Extract `articles` into the result cache and the manifest.
 
@@ -269,16 +283,17 @@ def _extract_into(
         results = Extractor(model).run(articles, batch_size=batch_size, n_process=workers)
     for done, result in enumerate(results, start=1):
         if progress:
-            progress(done, len(articles))  # articles handled so far, of how many
+            progress("extracting", done, len(articles))
         if isinstance(result, Skipped):
             summary.skipped.append(result)
             continue
         write_result(result, results_dir)
-        manifest[result.article.doc_id] = {
-            "hash": result.article.content_hash,
-            "source": result.article.source or result.article.path or "",
-        }
+        manifest[result.article.doc_id] = _manifest_entry(result.article)
         summary.extracted += 1
+
+
+def _manifest_entry(article: Article) -> dict[str, str]:
+    return {"hash": article.content_hash, "source": article.source or article.path or ""}
 
 
 def _count(results: list[ArticleResult], summary: BuildSummary) -> None:
@@ -300,6 +315,7 @@ def assemble(
     store: bool = True,
     infer: bool = False,
     validate: bool = True,
+    progress: Progress | None = None,
 ) -> None:
     """Rewrite graph.trig, the store, graph.ttl and the HTML from every cached article result.
 
@@ -329,10 +345,13 @@ def assemble(
     scratch = None if store else Path(tempfile.mkdtemp(prefix=".kg-store-", dir=outdir))
     store_dir = outdir / "store" if scratch is None else scratch / "store"
     try:
-        for graph in graphs:
+        total = len(results) + 1  # and the derived graph
+        for done, graph in enumerate(graphs, start=1):
             trig.add(graph)
+            if progress:
+                progress("writing graphs", min(done, total), total)
         del results, graphs  # the store load needs neither
-        write_store_from_trig(trig.chunks(), store_dir)
+        write_store_from_trig(_reporting(trig.chunks(), trig.triples, progress), store_dir)
         summary.outputs["graph.trig"] = write_atomic_chunks(outdir / "graph.trig", trig.text())
         prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
         prefixes.update({"rdf": str(RDF), "rdfs": str(RDFS)})
@@ -355,6 +374,15 @@ def assemble(
         summary.warnings += _shacl_warnings(union)
     if html:
         summary.outputs.update(write_pages(union, outdir))
+
+
+def _reporting(chunks: Iterable[str], total: int, progress: Progress | None) -> Iterator[str]:
+    done = 0
+    for chunk in chunks:
+        yield chunk
+        done += chunk.count(" .\n")  # one triple per line; newlines inside literals are escaped
+        if progress:
+            progress("loading store", min(done, total), total)
 
 
 #: Graphs up to this size are also loaded into rdflib after a build (SHACL check, HTML pages).

@@ -320,9 +320,11 @@ class TrigWriter:
 
     def __init__(self) -> None:
         self.body = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        self.triples = 0  # lines written
 
     def add(self, graph: NamedGraph) -> None:
         lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
+        self.triples += len(lines)
         self.body.write(f"{graph.identifier.n3()} {{\n" + "\n".join(lines) + "\n}\n\n")
 
     def chunks(self, max_lines: int = 50_000) -> Iterator[str]:

@@ -391,7 +391,24 @@ def read_dataset(outdir: Path) -> rdflib.Dataset:
 def read_union_graph(outdir: Path) -> rdflib.Graph:
     """The union of all graphs of OUTDIR as one rdflib Graph."""
     graph = rdflib.Graph()
-    for s, p, o, _ in _quads_from(Path(outdir)):
+    outdir = Path(outdir)
+    if has_store(outdir):
+        with open_store(outdir) as gs:
+            if gs.materialized_union:  # the default graph already is the union, deduplicated
+                terms: dict[Any, Any] = {}
+
+                def convert(node: Any) -> Any:
+                    term = terms.get(node)
+                    if term is None:
+                        term = terms[node] = _to_rdflib(node)
+                    return term
+
+                quads = gs._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+                graph.addN(
+                    (convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads
+                )
+                return graph
+    for s, p, o, _ in _quads_from(outdir):
         graph.add((s, p, o))
     return graph
 

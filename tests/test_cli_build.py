@@ -140,3 +140,36 @@ def test_cli_remove_unknown_id_is_a_clear_error(tmp_path):
     removed = run("remove", "-g", str(out), "jets")
     assert removed.exit_code == 0, removed.output
     assert removed.stdout.strip() == "removed jets"
+
+
+def test_cli_build_progress_bars_follow_each_phase_of_the_build(tmp_path):
+    """On a terminal the build shows extraction, graph writing and store loading as they go."""
+    import io
+
+    from kg.cli.build import ProgressBar
+    from kg.pipeline import build
+
+    calls: list[tuple[str, int, int]] = []
+    folder = article_folder(tmp_path / "in")
+    build([folder], tmp_path / "out", html=False, progress=lambda *call: calls.append(call))
+    phases = [phase for phase, _, _ in calls]
+    assert phases[0] == "extracting" and calls[-1][0] == "loading store"
+    assert sorted(set(phases), key=phases.index) == ["extracting", "writing graphs", "loading store"]
+    for phase in set(phases):
+        mine = [(done, total) for p, done, total in calls if p == phase]
+        assert mine[-1][0] == mine[-1][1]  # every phase ends complete
+        assert [d for d, _ in mine] == sorted(d for d, _ in mine)
+
+    screen = io.StringIO()
+    bar = ProgressBar(enabled=True, file=screen)
+    for call in calls:
+        bar(*call)
+    bar.close()
+    assert "extracting" in screen.getvalue() and "1/1" in screen.getvalue()
+    assert "loading store" in screen.getvalue()
+    quiet = io.StringIO()
+    off = ProgressBar(enabled=False, file=quiet)
+    for call in calls:
+        off(*call)
+    off.close()
+    assert quiet.getvalue() == ""

@@ -47,6 +47,35 @@ def test_pipeline_incremental_build_equals_building_all_at_once(tmp_path):
     assert isomorphic(_graph(once), _graph(grown))
 
 
+def test_pipeline_build_interrupted_during_extraction_resumes_without_extracting_again(
+    tmp_path, monkeypatch
+):
+    """Ctrl-C after two of three articles: the next build extracts only the third."""
+    import kg.pipeline
+
+    once = tmp_path / "once"
+    build([_copy([A, B, C], tmp_path / "all")], once, html=False)
+    real_run = kg.pipeline.Extractor.run
+
+    def interrupted_run(self, articles, **kwargs):
+        for n, result in enumerate(real_run(self, articles, **kwargs)):
+            if n == 2:
+                raise KeyboardInterrupt
+            yield result
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(kg.pipeline.Extractor, "run", interrupted_run)
+    with pytest.raises(KeyboardInterrupt):
+        build([tmp_path / "all"], out, html=False)
+    assert not (out / "manifest.json").exists() and not (out / "graph.ttl").exists()
+    monkeypatch.setattr(kg.pipeline.Extractor, "run", real_run)
+    summary = build([tmp_path / "all"], out, html=False)
+    assert (summary.resumed, summary.extracted, summary.unchanged) == (2, 1, 0)
+    assert isomorphic(_graph(once), _graph(out))
+    again = build([tmp_path / "all"], out, html=False)
+    assert (again.resumed, again.extracted, again.unchanged, again.changed) == (0, 0, 3, False)
+
+
 def test_pipeline_unchanged_input_extracts_nothing_and_keeps_the_files(tmp_path):
     folder = _copy([A, B], tmp_path / "in")
     out = tmp_path / "out"

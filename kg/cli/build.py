@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -141,23 +141,35 @@ def build_command(
 
 
 class ProgressBar:
-    """A progress bar on stderr while articles are extracted; silent when stderr is not a terminal."""
+    """Progress bars on stderr (tqdm), one per phase of the build; silent when disabled.
 
-    def __init__(self, enabled: bool) -> None:
+    Extraction counts articles; assembly counts the article graphs written. The CLI enables
+    it only when stderr is a terminal, so logs and pipes stay clean.
+    """
+
+    def __init__(self, enabled: bool, file: TextIO | None = None) -> None:
         self.enabled = enabled
+        self.file = file
         self._bar: Any = None
+        self._phase = ""
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, phase: str, done: int, total: int) -> None:
         if not self.enabled:
             return
-        if self._bar is None:
-            self._bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
-            self._bar.__enter__()
-        self._bar.update(1)
+        if self._bar is None or phase != self._phase:
+            self.close()
+            from tqdm import tqdm
+
+            self._phase = phase
+            unit = {"extracting": " articles", "writing graphs": " graphs"}.get(phase, " triples")
+            self._bar = tqdm(
+                total=total, desc=phase, unit=unit, file=self.file or sys.stderr, dynamic_ncols=True
+            )
+        self._bar.update(done - self._bar.n)
 
     def close(self) -> None:
         if self._bar is not None:
-            self._bar.__exit__(None, None, None)
+            self._bar.close()
             self._bar = None
 
 
@@ -190,6 +202,8 @@ def format_summary(summary: BuildSummary, outdir: Path) -> str:
         f"documents: {summary.documents} ({summary.extracted} extracted, {summary.unchanged} unchanged, "
         f"{len(summary.skipped)} skipped)"
     ]
+    if summary.resumed:
+        lines.append(f"{summary.resumed} taken from an earlier build that was interrupted")
     if not summary.changed:
         lines.append("graph unchanged")
     ents = ", ".join(f"{k} {v}" for k, v in sorted(summary.entities_by_type.items())) or "none"
