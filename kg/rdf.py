@@ -186,10 +186,6 @@ def _relation_triples(
         g.add((ev, PK.destination, target))
     if r.location:
         g.add((ev, PK.location, entity_iri(r.location)))
-    if r.actor_count:
-        g.add((ev, PK.actorCount, Literal(r.actor_count)))
-    if r.target_count:
-        g.add((ev, PK.targetCount, Literal(r.target_count)))
     g.add((ev, PROV.wasDerivedFrom, art))
     e = r.evidence
     node = evidence_iri(e.doc_id, e.start, e.end, f"{r.predicate}|{r.actor}|{r.target}")
@@ -203,6 +199,10 @@ def _relation_triples(
     g.add((node, PK.confidence, Literal(Decimal(str(r.confidence)))))
     if r.date:
         g.add((node, PK.date, Literal(r.date, datatype=XSD.date)))
+    if r.actor_count:  # what this report says; the event's own count is in the derived graph
+        g.add((node, PK.actorCount, Literal(r.actor_count)))
+    if r.target_count:
+        g.add((node, PK.targetCount, Literal(r.target_count)))
     g.add((node, PROV.wasQuotedFrom, art))
 
 
@@ -232,12 +232,16 @@ def derived_graph(
             g.add((node, PK.variantOf, entity_iri(entity.family)))
     best: dict[URIRef, dict[str, float]] = defaultdict(dict)
     dates: dict[URIRef, dt.date | None] = {}
+    counts: dict[tuple[URIRef, URIRef], int] = {}  # largest count any report of the event states
     for result in results:
         for i, r in enumerate(result.relations):
             ref = events[(result.article.doc_id, i)]
             per_doc = best[ref.iri]
             per_doc[r.doc_id] = max(per_doc.get(r.doc_id, 0.0), r.confidence)
             dates[ref.iri] = ref.date
+            for prop, count in ((PK.actorCount, r.actor_count), (PK.targetCount, r.target_count)):
+                if count:
+                    counts[ref.iri, prop] = max(counts.get((ref.iri, prop), 0), count)
     for iri, per_doc in best.items():
         doubt = 1.0
         for c in per_doc.values():
@@ -246,6 +250,8 @@ def derived_graph(
         g.add((iri, PK.sourceCount, Literal(len(per_doc))))
         if dates[iri]:
             g.add((iri, PK.date, Literal(dates[iri], datatype=XSD.date)))
+    for (iri, prop), count in counts.items():
+        g.add((iri, prop, Literal(count)))
     if hierarchy is not None:
         for triple in hierarchy:
             g.add(triple)

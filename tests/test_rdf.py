@@ -200,6 +200,24 @@ def test_rdf_cluster_events_dates_the_merged_event_by_its_first_report(gaz):
     assert refs[("late", 0)].date == DAY
 
 
+def test_rdf_merged_event_with_differing_counts_has_one_count_and_each_report_keeps_its_own(gaz):
+    """One article says two bombers, another four: the event says four (the largest), once."""
+    import dataclasses
+
+    from kg.validate import validate_graph
+
+    two, four = intercept("a1", gaz), intercept("a2", gaz)
+    four = dataclasses.replace(four, relations=(dataclasses.replace(four.relations[0], target_count=4),))
+    union = union_graph(to_dataset([two, four], gaz))
+    (event,) = set(union.subjects(RDF.type, PK.Interception))
+    assert list(union.objects(event, PK.targetCount)) == [Literal(4)]
+    per_report = sorted(
+        int(c) for ev in union.objects(event, PK.evidence) for c in union.objects(ev, PK.targetCount)
+    )
+    assert per_report == [2, 4]
+    assert validate_graph(union).conforms
+
+
 @pytest.mark.parametrize(
     ("locations", "distinct"),
     [
