@@ -114,7 +114,10 @@ def _load(model: str | None, _gaz_id: int | None, gazetteer: Gazetteer | None) -
         before="ner" if "ner" in nlp.pipe_names else None,
         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True, "validate": False},
     )
-    ruler.add_patterns(list(_patterns(gaz)))
+    # The ruler matches on ORTH, which only the tokenizer sets; spaCy would otherwise run every
+    # earlier component (tagger, parser...) over its ~9,000 patterns: 4 s of each model load.
+    with nlp.select_pipes(disable=nlp.pipe_names[: nlp.pipe_names.index("gazetteer_ruler")]):
+        ruler.add_patterns(list(_patterns(gaz)))
     if not spacy.language.Language.has_factory("posture_names"):
         spacy.language.Language.factory("posture_names")(_make_posture_names)
     nlp.add_pipe("posture_names", after="gazetteer_ruler")
