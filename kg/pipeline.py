@@ -38,6 +38,9 @@ from kg.rdf import NamedGraph, bind_prefixes, to_dataset, union_graph
 from kg.records import Article, ArticleResult, Notice, Skipped
 
 MANIFEST = "manifest.json"
+#: Present while the graph files lag behind the cached results (an assembly started and has not
+#: finished): the next build assembles again even when no article changed.
+PENDING = ".assembly-pending"
 DEFAULT_FIELDS = JsonFields()
 RESULTS_DIR = "articles"
 
@@ -203,7 +206,11 @@ def build(
             )
     finally:
         to_extract.close()
-    summary.changed = summary.extracted + summary.resumed > 0 or not (outdir / "graph.ttl").exists()
+    summary.changed = (
+        summary.extracted + summary.resumed > 0
+        or not (outdir / "graph.ttl").exists()
+        or (outdir / PENDING).exists()
+    )
     if summary.changed:
         write_atomic(outdir / MANIFEST, json.dumps({"articles": manifest}, indent=1, sort_keys=True))
         assemble(
@@ -334,6 +341,7 @@ def assemble(
     from kg.store import read_union_graph, write_store_from_trig, write_union_turtle
 
     summary = summary or BuildSummary()
+    write_atomic(outdir / PENDING, "graph files are older than the results in articles/\n")
     results = read_results(outdir / RESULTS_DIR, slim=True)
     _count(results, summary)
     graphs: Iterable[NamedGraph] = article_graphs(
@@ -369,11 +377,12 @@ def assemble(
             f"{summary.triples} triples: graph.html and the SHACL check are skipped above "
             f"{IN_MEMORY_MAX_TRIPLES}; use `kg viz -g OUTDIR --max-nodes N` and `kg validate -g OUTDIR`"
         )
-        return
-    if validate:
-        summary.warnings += _shacl_warnings(union)
-    if html:
-        summary.outputs.update(write_pages(union, outdir))
+    else:
+        if validate:
+            summary.warnings += _shacl_warnings(union)
+        if html:
+            summary.outputs.update(write_pages(union, outdir))
+    (outdir / PENDING).unlink(missing_ok=True)
 
 
 def _reporting(chunks: Iterable[str], total: int, progress: Progress | None) -> Iterator[str]:

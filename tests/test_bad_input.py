@@ -78,3 +78,65 @@ def test_bad_input_failed_build_leaves_the_previous_outputs_intact(tmp_path):
     assert result.exit_code == 2 and "no articles to build" in result.output
     assert {name: (out / name).read_bytes() for name in before} == before
     assert not list(out.glob(".*.tmp"))
+
+
+# A `kg build` that receives SIGINT (Ctrl-C) while it loads the store: a real process, a real signal.
+_INTERRUPTED_BUILD = """
+import os, signal, sys
+import kg.store
+
+load = kg.store.write_store_from_trig
+
+def load_then_ctrl_c(chunks, store_dir):
+    def chunks_then_signal():
+        for chunk in chunks:
+            yield chunk
+            os.kill(os.getpid(), signal.SIGINT)
+    return load(chunks_then_signal(), store_dir)
+
+kg.store.write_store_from_trig = load_then_ctrl_c
+from kg.cli import main
+main(sys.argv[1:], prog_name="kg")
+"""
+
+
+def test_bad_input_ctrl_c_while_writing_the_store_keeps_the_previous_graph_and_the_next_build_finishes(
+    tmp_path,
+):
+    import subprocess
+    import sys
+
+    from kg.store import open_store
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "a.txt").write_text(GOOD, encoding="utf-8")
+    (second / "b.txt").write_text(
+        "title: Patriots\ndate: 2025-02-05\n\nNATO deployed Patriot batteries to Lithuania on Tuesday.",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", str(first), "-o", str(out)]).exit_code == 0
+    files = ("graph.ttl", "graph.trig", "graph.html", "timeline.html")
+    before = {name: (out / name).read_bytes() for name in files}
+    with open_store(out) as store:
+        quads_before = len(store)
+
+    run = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_BUILD, "build", str(first), str(second), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode != 0 and "Aborted" in run.stderr + run.stdout
+    assert {name: (out / name).read_bytes() for name in files} == before
+    with open_store(out) as store:
+        assert len(store) == quads_before
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".store-")]
+
+    again = CliRunner().invoke(main, ["build", str(first), str(second), "-o", str(out)])
+    assert again.exit_code == 0, again.output
+    assert "extracted" in again.output and "graph unchanged" not in again.output
+    graph = Graph().parse(out / "graph.ttl")
+    assert any("Lithuania" in str(o) for o in graph.objects())
