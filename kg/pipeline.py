@@ -373,9 +373,13 @@ def assemble(
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
     if union is None:
+        stale = [name for name in ("graph.html", "timeline.html") if (outdir / name).exists()]
+        for name in stale:  # a page of an older, smaller graph would mislead
+            (outdir / name).unlink()
         summary.warnings.append(
             f"{summary.triples} triples: graph.html and the SHACL check are skipped above "
             f"{IN_MEMORY_MAX_TRIPLES}; use `kg viz -g OUTDIR --max-nodes N` and `kg validate -g OUTDIR`"
+            + (f" (removed the older {' and '.join(stale)})" if stale else "")
         )
     else:
         if validate:

@@ -163,3 +163,20 @@ def test_pipeline_every_built_graph_passes_shacl(tmp_path):
     build(inputs, out, html=False, store=False)
     report = validate_graph(_graph(out))
     assert report.conforms, report
+
+
+def test_pipeline_graph_too_large_for_memory_skips_pages_and_shacl_and_removes_stale_pages(
+    tmp_path, monkeypatch
+):
+    """Above IN_MEMORY_MAX_TRIPLES the store and files are written, the in-memory extras are not."""
+    import kg.pipeline
+
+    out = tmp_path / "out"
+    build([_copy([A], tmp_path / "first")], out)
+    assert (out / "graph.html").exists() and (out / "timeline.html").exists()
+    monkeypatch.setattr(kg.pipeline, "IN_MEMORY_MAX_TRIPLES", 10)
+    summary = build([_copy([A, B], tmp_path / "second")], out)
+    assert not (out / "graph.html").exists() and not (out / "timeline.html").exists()
+    assert any("skipped above 10" in w and "removed the older graph.html" in w for w in summary.warnings)
+    assert summary.triples == len(_graph(out)) > 10
+    assert not (out / ".assembly-pending").exists()
