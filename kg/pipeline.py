@@ -382,10 +382,10 @@ def assemble(
             + (f" (removed the older {' and '.join(stale)})" if stale else "")
         )
     else:
-        if validate:
-            summary.warnings += _shacl_warnings(union)
         if html:
             summary.outputs.update(write_pages(union, outdir))
+        if validate:  # last: it may add the class hierarchy to `union` (already in id:graph/derived)
+            summary.warnings += _shacl_warnings(union)
     (outdir / PENDING).unlink(missing_ok=True)
 
 
@@ -425,7 +425,7 @@ def _shacl_warnings(union: Graph) -> list[str]:
         return [f"SHACL check skipped for {len(union)} triples; run `kg validate -g OUTDIR`"]
     from kg.validate import validate_graph
 
-    report = validate_graph(union)
+    report = validate_graph(union, private=True)  # read from the store, used by nothing after
     if report.conforms:
         return []
     lines = [f"SHACL: {line}" for line in report.lines()]

@@ -176,12 +176,14 @@ def _canonical_copy(graph: Graph) -> Graph:
     return copy
 
 
-def validate_graph(graph: Graph, shapes: Graph | None = None) -> ValidationReport:
+def validate_graph(graph: Graph, shapes: Graph | None = None, *, private: bool = False) -> ValidationReport:
     """Validate `graph` against the project shapes (or `shapes`), with the ontology's class hierarchy.
 
     The hierarchy is mixed in (as pyshacl's ont_graph, on a copy) so that sh:targetClass
     pk:Aircraft reaches nodes typed only pk:Bomber even when the graph does not embed it.
-    The input graph is not modified.
+    The input graph is not modified, unless `private`: then the caller hands over a graph read
+    from a store or file (literals already in canonical form) and it is validated in place,
+    which saves copying it (a third of the check on a build's graph).
     """
     from pyshacl import validate  # heavy import, only needed here
 
@@ -189,7 +191,7 @@ def validate_graph(graph: Graph, shapes: Graph | None = None) -> ValidationRepor
     hierarchy = class_hierarchy()
     try:
         conforms, results, _text = validate(
-            _canonical_copy(graph),
+            graph if private else _canonical_copy(graph),
             shacl_graph=shapes_graph,
             ont_graph=hierarchy,
             inference="none",
