@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +37,7 @@ from kg.lexicon import (
     SKIP_MODALS,
     TRIGGERS,
 )
-from kg.nlp import KINDS
+from kg.nlp import KINDS, PLACE_LABELS
 from kg.records import Article, Evidence, Mention, Relation
 
 Token = Any
@@ -315,6 +315,8 @@ class DocContext:
     echoes: list[Ment] = field(default_factory=list)  # resolved pronouns and descriptions, for recency
     sent_starts: list[int] = field(default_factory=list)  # token index of each sentence start
     ment_starts: list[int] = field(default_factory=list)  # character start of each mention, sorted
+    # named places of a sentence from the NER run on demand (`kg.nlp.place_finder`); None: doc.ents
+    find_places: Callable[[Span], list[Span]] | None = None
 
 
 def find_mentions(doc: Doc, gaz: Gazetteer, forms: dict[tuple[str, str], set[str]]) -> list[Ment]:
@@ -1254,9 +1256,9 @@ def _unknown_places(ctx: DocContext, verb: Token) -> list[tuple[int, int, Arg]]:
         if prep.lower_ not in {"to", "into", "at", "in"}:
             continue
         for obj in _children(prep, "pobj"):
-            if obj.i in ctx.by_token or obj.ent_type_ not in {"GPE", "LOC", "FAC"}:
+            if obj.i in ctx.by_token:
                 continue
-            ent = next((e for e in ctx.doc.ents if e.start <= obj.i < e.end), None)
+            ent = _named_place(ctx, obj)
             if ent is None:
                 continue
             from kg.gazetteer import slug
@@ -1268,6 +1270,12 @@ def _unknown_places(ctx: DocContext, verb: Token) -> list[tuple[int, int, Arg]]:
                 ctx.by_token[i] = ment
             out.append((-DESTINATION_PREPS[prep.lower_], obj.i, Arg(key, "Location", obj.i)))
     return out
+
+
+def _named_place(ctx: DocContext, token: Token) -> Span | None:
+    """The GPE, LOC or FAC entity covering `token`, from the NER run on its sentence if not in the doc."""
+    ents = ctx.doc.ents if ctx.find_places is None else ctx.find_places(token.sent)
+    return next((e for e in ents if e.start <= token.i < e.end and e.label_ in PLACE_LABELS), None)
 
 
 def _nations_in(ctx: DocContext, tokens: Iterable[Token], exclude: set[str]) -> list[Arg]:
@@ -1668,7 +1676,11 @@ def operator_facts(ctx: DocContext) -> dict[str, str]:
 
 
 def build_context(
-    doc: Doc, article: Article, gaz: Gazetteer, forms: dict[tuple[str, str], set[str]]
+    doc: Doc,
+    article: Article,
+    gaz: Gazetteer,
+    forms: dict[tuple[str, str], set[str]],
+    find_places: Callable[[Span], list[Span]] | None = None,
 ) -> DocContext:
     headings, headline = heading_lines(article.text)
     ments = find_mentions(doc, gaz, forms)
@@ -1677,7 +1689,7 @@ def build_context(
             if (start, end) != headline and start <= m.start < end:
                 m.heading = True
     by_token = {i: m for m in ments for i in range(m.span.start, m.span.end)}
-    ctx = DocContext(doc, article, gaz, ments, by_token, headings, headline)
+    ctx = DocContext(doc, article, gaz, ments, by_token, headings, headline, find_places=find_places)
     ctx.operated_by = operator_facts(ctx)
     return ctx
 

@@ -33,7 +33,7 @@ from kg.fileio import write_atomic, write_atomic_chunks
 from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.ingest import JsonFields, iter_articles
 from kg.link import article_entities
-from kg.nlp import load_pipeline, surface_forms
+from kg.nlp import load_pipeline, place_finder, surface_forms
 from kg.rdf import NamedGraph, bind_prefixes, to_dataset, union_graph
 from kg.records import Article, ArticleResult, Notice, Skipped
 
@@ -73,6 +73,7 @@ class Extractor:
     def __init__(self, model: str | None = None, gazetteer: Gazetteer | None = None) -> None:
         self.gaz = gazetteer or default_gazetteer()
         self.nlp = load_pipeline(model, gazetteer)
+        self.find_places = place_finder(self.nlp)
         self.forms = surface_forms(self.gaz)
         stop = self.nlp.Defaults.stop_words
         self.keep_case = {
@@ -106,7 +107,7 @@ class Extractor:
                 )
 
     def from_doc(self, doc: Any, article: Article) -> ArticleResult:
-        ctx = build_context(doc, article, self.gaz, self.forms)
+        ctx = build_context(doc, article, self.gaz, self.forms, self.find_places)
         relations = extract_relations(ctx)
         mentions = mention_records(ctx)
         entities, relations, operated = article_entities(

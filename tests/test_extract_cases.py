@@ -82,3 +82,19 @@ def test_extract_case(extractor, case):
             unmatched.discard(hit)
     spurious = [(entities[s].label, p, entities[o].label) for s, p, o in sorted(unmatched)]
     assert not missing and not spurious, f"missing {missing}, spurious {spurious}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Britain deployed Typhoon jets to Constanta in Romania.", "location:constanta"),
+        ("The US Army sent HIMARS launchers to Bornholm.", "location:bornholm"),
+    ],
+)
+def test_extract_destination_the_gazetteer_lacks_comes_from_the_ner_run_on_that_sentence(
+    extractor, text, expected
+):
+    """The statistical NER is off in the pipeline and run only where a destination is unknown."""
+    assert "ner" in extractor.nlp.disabled
+    result = extractor.article(Article("unknown-place", text))
+    assert [(r.predicate, r.target) for r in result.relations] == [("deployedTo", expected)]

@@ -29,8 +29,26 @@ def keys(nlp, text: str) -> set[str]:
 
 def test_nlp_pipeline_is_cached_and_ruler_runs_before_ner(nlp):
     assert load_pipeline() is nlp
-    names = nlp.pipe_names
+    names = nlp.component_names
     assert names.index("gazetteer_ruler") < names.index("posture_names") < names.index("ner")
+    assert "ner" in nlp.disabled  # run per sentence by kg.nlp.place_finder
+
+
+def test_nlp_place_finder_runs_the_ner_on_one_sentence_keeping_gazetteer_entities(nlp):
+    from kg.nlp import place_finder
+
+    doc = nlp("Russia sent bombers to Latvia. The bombers landed at Fairford in Gloucestershire.")
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Russia", "Nation"),
+        ("Latvia", "Nation"),
+        ("Fairford", "Base"),
+    ]
+    first, second = doc.sents
+    find = place_finder(nlp)
+    assert find(first) == []  # gazetteer entities are not re-labelled
+    (place,) = find(second)
+    assert (place.text, place.label_, place.doc) == ("Gloucestershire", "GPE", doc)
+    assert doc[place.start].text == "Gloucestershire"  # offsets are the document's
 
 
 @pytest.mark.parametrize(
