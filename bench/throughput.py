@@ -260,7 +260,7 @@ def measure_big(count: int, workdir: Path, seed: int, extra: Sequence[str], cap_
         "words": sum(len(json.loads(line)["text"].split()) for line in corpus.open(encoding="utf-8")),
         "sizes": sizes,
         "killed": killed,
-        "skipped": stderr.count("skipped "),
+        "skipped": stderr.count("kg: warning: skipped "),  # one line per skipped input
         "options": list(extra),
     }
     log(f"    done in {seconds:,.0f} s, peak RSS {result['maxrss'] / 2**30:.2f} GiB")
