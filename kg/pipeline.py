@@ -368,12 +368,13 @@ def assemble(
         summary.outputs["graph.ttl"] = outdir / "graph.ttl"
         if store:
             summary.outputs["store"] = store_dir
-        union = read_union_graph(store_dir.parent) if summary.triples <= IN_MEMORY_MAX_TRIPLES else None
+        small = summary.triples <= IN_MEMORY_MAX_TRIPLES
+        union = read_union_graph(store_dir.parent) if small and (html or validate) else None
     finally:
         trig.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-    if union is None:
+    if not small:
         stale = [name for name in ("graph.html", "timeline.html") if (outdir / name).exists()]
         for name in stale:  # a page of an older, smaller graph would mislead
             (outdir / name).unlink()
@@ -382,7 +383,7 @@ def assemble(
             f"{IN_MEMORY_MAX_TRIPLES}; use `kg viz -g OUTDIR --max-nodes N` and `kg validate -g OUTDIR`"
             + (f" (removed the older {' and '.join(stale)})" if stale else "")
         )
-    else:
+    elif union is not None:
         if html:
             summary.outputs.update(write_pages(union, outdir))
         if validate:  # last: it may add the class hierarchy to `union` (already in id:graph/derived)

@@ -180,3 +180,16 @@ def test_pipeline_graph_too_large_for_memory_skips_pages_and_shacl_and_removes_s
     assert any("skipped above 10" in w and "removed the older graph.html" in w for w in summary.warnings)
     assert summary.triples == len(_graph(out)) > 10
     assert not (out / ".assembly-pending").exists()
+
+
+def test_pipeline_without_pages_or_shacl_never_loads_the_graph_into_rdflib(tmp_path, monkeypatch):
+    """`--no-html --no-validate` builds need only the store and files: no in-memory union."""
+    import kg.store
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the union graph was read")
+
+    monkeypatch.setattr(kg.store, "read_union_graph", refuse)
+    summary = build([_copy([A], tmp_path / "in")], tmp_path / "out", html=False, validate=False)
+    assert summary.triples == len(_graph(tmp_path / "out")) > 0
+    assert not (tmp_path / "out" / "graph.html").exists()
