@@ -44,12 +44,12 @@ from pathlib import Path
 from typing import Any
 
 import rdflib
+from results import RESULTS, append_run
 
 from kg.query import LibraryQuery, bind_params, list_queries, run_library_query
 from kg.store import load_store, write_store
 
 ROOT = Path(__file__).resolve().parent
-RESULTS = ROOT / "RESULTS.md"
 HEADING = "## SPARQL (bench/sparql.py)"
 
 PK = "https://w3id.org/posture-kg/ontology#"
@@ -495,20 +495,6 @@ def machine() -> str:
     )
 
 
-def record(text: str) -> None:
-    """Append a run to the SPARQL section of RESULTS.md, leaving other sections untouched."""
-    existing = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if HEADING not in existing:
-        RESULTS.write_text(existing.rstrip("\n") + f"\n\n{HEADING}\n\n{text}", encoding="utf-8")
-        return
-    start = existing.index(HEADING) + len(HEADING)
-    nxt = existing.find("\n## ", start)
-    end = len(existing) if nxt == -1 else nxt + 1
-    section = existing[start:end].rstrip("\n")
-    updated = existing[:start] + section + "\n\n" + text + ("\n" + existing[end:] if nxt != -1 else "")
-    RESULTS.write_text(updated, encoding="utf-8")
-
-
 def main() -> None:
     if len(sys.argv) == 5 and sys.argv[1] == "--store-phase":
         print(json.dumps(store_phase(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))))
@@ -528,7 +514,7 @@ def main() -> None:
             print(block, flush=True)
             blocks.append(block)
     if not args.no_record:
-        record("\n".join(blocks))
+        append_run(HEADING, "\n".join(blocks))
         print(f"appended to {RESULTS}", file=sys.stderr)
 
 

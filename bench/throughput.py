@@ -41,9 +41,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_jsonl
+from results import RESULTS, append_run
 
 ROOT = Path(__file__).resolve().parent
-RESULTS = ROOT / "RESULTS.md"
 HEADING = "## Throughput (bench/throughput.py)"
 TARGET_BUILD = 0.85  # build words/s >= 0.85 x bare nlp.pipe
 TARGET_SCALING = 1.6  # 2 workers >= 1.6 x 1 worker
@@ -360,21 +360,6 @@ def render(header: str, speed: dict[str, Any] | None, big: dict[str, Any] | None
     return "\n".join(lines) + "\n"
 
 
-def record(text: str) -> None:
-    """Append a run to this benchmark's section of RESULTS.md, leaving other sections untouched."""
-    existing = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if HEADING not in existing:
-        intro = "Written by `bench/throughput.py`; newest run last."
-        RESULTS.write_text(existing.rstrip("\n") + f"\n\n{HEADING}\n\n{intro}\n\n{text}", encoding="utf-8")
-        return
-    start = existing.index(HEADING) + len(HEADING)
-    nxt = existing.find("\n## ", start)
-    end = len(existing) if nxt == -1 else nxt + 1
-    section = existing[start:end].rstrip("\n")
-    updated = existing[:start] + section + "\n\n" + text + ("\n" + existing[end:] if nxt != -1 else "")
-    RESULTS.write_text(updated, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=300, help="corpus size for (a)-(c)")
@@ -405,7 +390,7 @@ def main() -> None:
     text = render(header, speed, big)
     print(text)
     if not args.no_record:
-        record(text)
+        append_run(HEADING, text, intro="Written by `bench/throughput.py`; newest run last.")
         log(f"appended to {RESULTS}")
 
 

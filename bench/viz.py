@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from results import RESULTS, append_run
 
 from kg.project import to_networkx
 from kg.render import write_html
@@ -44,7 +45,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-RESULTS = Path(__file__).with_name("RESULTS.md")
 HEADING = "## HTML rendering (bench/viz.py)"
 
 _AIRCRAFT = ["Fighter", "Bomber", "MaritimePatrolAircraft", "ReconnaissanceAircraft", "Helicopter"]
@@ -311,19 +311,6 @@ def _report(big: dict[str, Any], base: dict[str, Any], runs: int, chromium: str,
     return "\n".join(lines)
 
 
-def append_results(text: str, path: Path = RESULTS) -> None:
-    """Add `text` at the end of our section only, creating the file or section when missing."""
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    if HEADING not in current:
-        current = current.rstrip("\n") + f"\n\n{HEADING}\n\n"
-        current += "Written by `bench/viz.py`; newest run last.\n\n"
-    start = current.index(HEADING)
-    nxt = current.find("\n## ", start + len(HEADING))
-    end = len(current) if nxt < 0 else nxt + 1
-    section = current[start:end].rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    path.write_text(current[:start] + section + ("\n" + current[end:] if nxt >= 0 else ""), encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--nodes", type=int, default=5000)
@@ -349,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     text = _report(big, base, args.runs, chromium, machine)
     print(text)
     if not args.no_append:
-        append_results(text)
+        append_run(HEADING, text, intro="Written by `bench/viz.py`; newest run last.")
         print(f"appended to {RESULTS}")
     return 0
 

@@ -116,14 +116,14 @@ class ArticleSpool:
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by close())
-        self.count = 0
+        self._count = 0
 
     def add(self, article: Article) -> None:
         self._file.write(json.dumps(_plain(article)) + "\n")  # ASCII: lone surrogates survive
-        self.count += 1
+        self._count += 1
 
     def __len__(self) -> int:
-        return self.count
+        return self._count
 
     def __iter__(self) -> Iterator[Article]:
         self._file.seek(0)

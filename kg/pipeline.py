@@ -193,7 +193,7 @@ def build(
             max_chars=max_chars,
             stdin=stdin,
         )
-        if to_extract.count:
+        if len(to_extract):
             _extract_into(
                 outdir,
                 to_extract,
@@ -277,11 +277,7 @@ def _extract_into(
     dask: str | None,
     progress: Progress | None,
 ) -> None:
-    """Extract `articles` into the result cache and the manifest.
-
-    A function of its own so the spaCy pipeline is released before assembly starts: the two
-    never need memory at the same time.
-    """
+    """Extract `articles` into the result cache and the manifest, counting into `summary`."""
     results_dir = outdir / RESULTS_DIR
     if dask:  # "tcp://host:port" or "local": extraction on a Dask cluster
         from kg.distributed import extract_with_dask

@@ -391,32 +391,18 @@ def read_dataset(outdir: Path) -> rdflib.Dataset:
 def read_union_graph(outdir: Path) -> rdflib.Graph:
     """The union of all graphs of OUTDIR as one rdflib Graph."""
     graph = rdflib.Graph()
-    outdir = Path(outdir)
-    if has_store(outdir):
-        with open_store(outdir) as gs:
-            if gs.materialized_union:  # the default graph already is the union, deduplicated
-                terms: dict[Any, Any] = {}
-
-                def convert(node: Any) -> Any:
-                    term = terms.get(node)
-                    if term is None:
-                        term = terms[node] = _to_rdflib(node)
-                    return term
-
-                quads = gs._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-                graph.addN(
-                    (convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads
-                )
-                return graph
-    for s, p, o, _ in _quads_from(outdir):
-        graph.add((s, p, o))
+    graph.addN((s, p, o, graph) for s, p, o, _ in _quads_from(Path(outdir), union=True))
     return graph
 
 
-def _quads_from(outdir: Path) -> Iterator[tuple[Any, Any, Any, Any]]:
+def _quads_from(outdir: Path, *, union: bool = False) -> Iterator[tuple[Any, Any, Any, Any]]:
+    """OUTDIR's quads as rdflib terms; with `union`, the store's deduplicated union copy will do."""
     if has_store(outdir):
         with open_store(outdir) as gs:
-            quads: Iterable[Any] = _without_union_copy(gs)
+            if union and gs.materialized_union:
+                quads: Iterable[Any] = list(gs._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+            else:
+                quads = _without_union_copy(gs)
     else:
         source = next((outdir / n for n in (TRIG_NAME, TTL_NAME) if (outdir / n).is_file()), None)
         if source is None:
@@ -430,13 +416,16 @@ def _quads_from(outdir: Path) -> Iterator[tuple[Any, Any, Any, Any]]:
             raise StoreError(
                 f"cannot read {source}: {exc}; rebuild it with `kg build ARTICLES -o {outdir}`"
             ) from exc
+    terms: dict[Any, Any] = {}  # IRIs and literals repeat: convert each once
+
+    def convert(node: Any) -> Any:
+        term = terms.get(node)
+        if term is None:
+            term = terms[node] = _to_rdflib(node)
+        return term
+
     for quad in quads:
-        yield (
-            _to_rdflib(quad.subject),
-            _to_rdflib(quad.predicate),
-            _to_rdflib(quad.object),
-            _to_rdflib(quad.graph_name),
-        )
+        yield convert(quad.subject), convert(quad.predicate), convert(quad.object), convert(quad.graph_name)
 
 
 def _without_union_copy(gs: GraphStore) -> list[Any]:

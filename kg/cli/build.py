@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 import click
 
-from kg.cli.common import handle_errors, warn
+from kg.cli.common import graph_option, handle_errors, warn
 from kg.ingest import JsonFields
 from kg.pipeline import BuildSummary, build, remove_articles
 
@@ -219,14 +219,7 @@ def format_summary(summary: BuildSummary, outdir: Path) -> str:
 
 
 @click.command("remove")
-@click.option(
-    "-g",
-    "--graph",
-    "outdir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="A folder written by `kg build`.",
-)
+@graph_option("A folder written by `kg build`.")
 @click.argument("doc_ids", nargs=-1, required=True)
 @handle_errors
 def remove_command(outdir: Path, doc_ids: tuple[str, ...]) -> None:

@@ -1,9 +1,10 @@
-"""Shared CLI plumbing: turning library errors into one clear message and an exit code."""
+"""Shared CLI plumbing: the -g/--graph option, library errors as one clear message and an exit code."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -11,6 +12,18 @@ import click
 from kg.errors import KgError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def graph_option(help: str, *, required: bool = True) -> Callable[[F], F]:
+    """`-g/--graph OUTDIR`, the folder a `kg build` wrote, passed to the command as `outdir`."""
+    return click.option(
+        "-g",
+        "--graph",
+        "outdir",
+        required=required,
+        type=click.Path(path_type=Path, file_okay=False),
+        help=help,
+    )
 
 
 def handle_errors(func: F) -> F:

@@ -6,20 +6,13 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import handle_errors
+from kg.cli.common import graph_option, handle_errors
 
 FORMATS = ["ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf", "csv"]
 
 
 @click.command("export")
-@click.option(
-    "-g",
-    "--graph",
-    "outdir",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="OUTDIR written by `kg build`.",
-)
+@graph_option("OUTDIR written by `kg build`.")
 @click.option("-f", "--format", "fmt", required=True, type=click.Choice(FORMATS), help="Output format.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="File to write.")
 @handle_errors

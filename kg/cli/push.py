@@ -22,7 +22,7 @@ import click
 import rdflib
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from kg.cli.common import handle_errors
+from kg.cli.common import graph_option, handle_errors
 from kg.errors import InputError, KgError
 
 NTRIPLES = "application/n-triples"
@@ -126,14 +126,7 @@ def push_graphs(
 
 
 @click.command("push")
-@click.option(
-    "-g",
-    "--graph",
-    "outdir",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="OUTDIR written by `kg build`.",
-)
+@graph_option("OUTDIR written by `kg build`.")
 @click.option("--endpoint", required=True, help="Graph Store endpoint, e.g. http://127.0.0.1:7878/store.")
 @click.option("--default-graph", is_flag=True, help="Send the union of all graphs to the default graph.")
 @click.option("--append", is_flag=True, help="POST (add to the graphs) instead of PUT (replace them).")

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from kg.cli.common import handle_errors
+from kg.cli.common import graph_option, handle_errors
 from kg.errors import QueryError
 
 FORMAT_CHOICES = ["table", "csv", "tsv", "json", "ttl"]
@@ -39,13 +39,7 @@ def _list_text() -> str:
 
 @click.command("query")
 @click.argument("query", required=False)
-@click.option(
-    "-g",
-    "--graph",
-    "outdir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="OUTDIR written by `kg build` (its store/, else graph.trig, else graph.ttl).",
-)
+@graph_option("OUTDIR written by `kg build` (its store/, else graph.trig, else graph.ttl).", required=False)
 @click.option("-n", "--name", help="Run a query of the library by name (see --list).")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter.")
 @click.option(

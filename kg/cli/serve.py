@@ -15,7 +15,7 @@ from types import FrameType
 
 import click
 
-from kg.cli.common import handle_errors, warn
+from kg.cli.common import graph_option, handle_errors, warn
 from kg.errors import KgError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -93,14 +93,7 @@ def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
 
 
 @click.command("serve")
-@click.option(
-    "-g",
-    "--graph",
-    "outdir",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="OUTDIR written by `kg build` (or a store directory).",
-)
+@graph_option("OUTDIR written by `kg build` (or a store directory).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port to bind.")
 @click.option("--timeout-s", default=30, show_default=True, type=click.IntRange(1), help="Query timeout (s).")

@@ -6,19 +6,12 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import handle_errors
+from kg.cli.common import graph_option, handle_errors
 from kg.validate import read_graph_for_validation, validate_graph
 
 
 @click.command("validate")
-@click.option(
-    "-g",
-    "--graph",
-    "outdir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The OUTDIR a `kg build ... -o OUTDIR` wrote (its graph.ttl is checked).",
-)
+@graph_option("The OUTDIR a `kg build ... -o OUTDIR` wrote (its graph.ttl is checked).")
 @handle_errors
 def validate_command(outdir: Path) -> None:
     """Check OUTDIR's graph against ontology/shapes.ttl; exit 0 when it conforms, 1 otherwise."""

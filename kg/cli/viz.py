@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rdflib import Graph
 
-from kg.cli.common import handle_errors, warn
+from kg.cli.common import graph_option, handle_errors, warn
 
 GRAPH_FILE = "graph.ttl"
 
@@ -20,14 +20,7 @@ def read_graph(outdir: Path) -> Graph:
 
 
 @click.command("viz")
-@click.option(
-    "-g",
-    "--graph",
-    "outdir",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="OUTDIR written by `kg build` (reads OUTDIR/graph.ttl).",
-)
+@graph_option("OUTDIR written by `kg build` (reads OUTDIR/graph.ttl).")
 @click.option(
     "-o",
     "--output",
