@@ -53,10 +53,16 @@ def inferred_triples(data: Graph, ontology: Graph) -> Graph:
     supers = _closure((s, o) for s, o in schema.subject_objects(RDFS.subClassOf))
     super_props = _closure((s, o) for s, o in schema.subject_objects(RDFS.subPropertyOf))
     own = ONTOLOGY_IRI + "#"
-    domains = {p: set(schema.objects(p, RDFS.domain)) for p in schema.subjects(RDFS.domain, None)
-               if str(p).startswith(own)}
-    ranges = {p: set(schema.objects(p, RDFS.range)) for p in schema.subjects(RDFS.range, None)
-              if str(p).startswith(own)}
+    domains = {
+        p: set(schema.objects(p, RDFS.domain))
+        for p in schema.subjects(RDFS.domain, None)
+        if str(p).startswith(own)
+    }
+    ranges = {
+        p: set(schema.objects(p, RDFS.range))
+        for p in schema.subjects(RDFS.range, None)
+        if str(p).startswith(own)
+    }
     inverses = {s: o for s, o in schema.subject_objects(OWL.inverseOf)}
     inverses.update({o: s for s, o in list(inverses.items())})
     symmetric = set(schema.subjects(RDF.type, OWL.SymmetricProperty))

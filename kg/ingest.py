@@ -110,7 +110,6 @@ def slugify(value: str) -> str:
     return slug
 
 
-
 _HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)")
 _DATE_MARKER = re.compile(r"[ \t\n]*date[ \t]+(\d{4}-\d{2}-\d{2})(?=[ \t\n]|\Z)[ \t]*\n?")
 

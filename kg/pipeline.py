@@ -87,17 +87,20 @@ class Extractor:
 
         With one process, batches hold at most `MAX_BATCH_CHARS` characters as well as
         `batch_size` articles: the parser's memory grows with the text in flight, so sixteen
-        100,000-character parts at once would take gigabytes.
+        100,000-character parts at once would take gigabytes. With `n_process` above one,
+        whole articles go to forked worker processes (`kg.workers`).
         """
+        if n_process > 1:
+            from kg.workers import extract_in_processes
+
+            yield from extract_in_processes(self, articles, processes=n_process, batch_size=batch_size)
+            return
         pairs = ((sentence_case_headings(a.text, self.keep_case), a) for a in articles)
-        if n_process == 1:
-            docs: Iterable[tuple[Any, Article]] = (
-                item
-                for batch in _char_batches(pairs, batch_size)
-                for item in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
-            )
-        else:
-            docs = self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process)
+        docs = (
+            item
+            for batch in _char_batches(pairs, batch_size)
+            for item in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+        )
         for doc, article in docs:
             try:
                 yield self.from_doc(doc, article)

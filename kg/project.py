@@ -28,6 +28,7 @@ FACT_PREDICATES = ("operatedBy", "memberOf")
 
 _EVENT_PREDICATE = {cls: pred for pred, cls in EVENT_CLASS.items()}
 
+
 def local_name(iri: Node | str) -> str:
     """The part of an IRI after the last '#' or '/' (the class or property name)."""
     text = str(iri)

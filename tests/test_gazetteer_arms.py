@@ -143,8 +143,11 @@ def test_kinds(weapons):
 @pytest.mark.parametrize("path", [AIRCRAFT, WEAPONS], ids=["aircraft", "weapons"])
 def test_wikidata_ids(path):
     entries = _load(path)
-    bad = [(e["id"], e["wikidata"]) for e in entries
-           if e["wikidata"] is not None and not WIKIDATA_RE.match(str(e["wikidata"]))]
+    bad = [
+        (e["id"], e["wikidata"])
+        for e in entries
+        if e["wikidata"] is not None and not WIKIDATA_RE.match(str(e["wikidata"]))
+    ]
     assert not bad, bad
     qids = [e["wikidata"] for e in entries if e["wikidata"] is not None]
     assert len(qids) == len(set(qids)), "a Wikidata id is used by two entries"
@@ -182,8 +185,10 @@ def test_weapon_names_claimed_once(weapons):
 
 
 def test_context_names_are_not_also_plain_names(aircraft, weapons):
-    for entries, head, fields in ((aircraft, "designation", ("variants", "names", "aliases")),
-                                  (weapons, "name", ("aliases",))):
+    for entries, head, fields in (
+        (aircraft, "designation", ("variants", "names", "aliases")),
+        (weapons, "name", ("aliases",)),
+    ):
         for e in entries:
             plain = {norm(n) for n in claimed_names(e, head, fields)}
             both = [n for n in e["context_names"] if norm(n) in plain]

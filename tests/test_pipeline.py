@@ -47,9 +47,7 @@ def test_pipeline_incremental_build_equals_building_all_at_once(tmp_path):
     assert isomorphic(_graph(once), _graph(grown))
 
 
-def test_pipeline_build_interrupted_during_extraction_resumes_without_extracting_again(
-    tmp_path, monkeypatch
-):
+def test_pipeline_build_interrupted_during_extraction_resumes_without_extracting_again(tmp_path, monkeypatch):
     """Ctrl-C after two of three articles: the next build extracts only the third."""
     import kg.pipeline
 
@@ -120,8 +118,11 @@ def test_pipeline_same_event_from_two_articles_is_one_event_with_two_sources(tmp
     build([EXAMPLES / B, EXAMPLES / C], out, html=False)
     g = _graph(out)
     eurofighter, il20 = ID["aircraft/eurofighter-typhoon"], ID["aircraft/il-20"]
-    events = [e for e in g.subjects(RDF.type, PK.Interception)
-              if (e, PK.actor, eurofighter) in g and (e, PK.target, il20) in g]
+    events = [
+        e
+        for e in g.subjects(RDF.type, PK.Interception)
+        if (e, PK.actor, eurofighter) in g and (e, PK.target, il20) in g
+    ]
     assert len(events) == 1
     event = events[0]
     assert g.value(event, PK.sourceCount) == Literal(2)

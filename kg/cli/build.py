@@ -47,7 +47,7 @@ EXIT_SKIPPED = 3
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Processes for the NLP (spaCy multiprocessing).",
+    help="Processes that extract articles (each runs NLP, extraction and linking on whole articles).",
 )
 @click.option(
     "--dask",

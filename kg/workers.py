@@ -1,0 +1,117 @@
+"""Whole-article extraction in worker processes on this machine (`kg build --workers N`).
+
+spaCy's own ``n_process`` parallelises only the NLP: every parsed Doc is serialised back to
+the parent, which then runs extraction and linking for all of them alone. That caps two
+processes at about 1.6x one (measured in bench/RESULTS.md). Here each worker runs the whole
+per-article work (NLP, extraction, linking) and returns the small `ArticleResult`, so the
+parent only writes results.
+
+Workers are forked from the parent after it has loaded its `Extractor`, so they share the
+loaded pipeline instead of loading it again. At most two batches per worker are in flight,
+which keeps memory bounded however many articles come in.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from kg.records import Article, ArticleResult, Skipped
+
+if TYPE_CHECKING:
+    from kg.pipeline import Extractor
+
+__all__ = ["extract_in_processes"]
+
+# The parent's Extractor, set just before the pool forks its workers, which inherit it.
+_EXTRACTOR: Extractor | None = None
+
+
+def _start_worker() -> None:
+    # Ctrl-C goes to the whole process group; the parent alone handles it and stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _extract_batch(batch: list[Article], batch_size: int) -> list[ArticleResult | Skipped]:
+    """Run in a worker: one batch of articles -> results in input order."""
+    if _EXTRACTOR is None:  # only if the pool was not forked from a parent that set it
+        raise RuntimeError("worker started without an Extractor")
+    return list(_EXTRACTOR.run(batch, batch_size=batch_size))
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(articles)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def extract_in_processes(
+    extractor: Extractor, articles: Iterable[Article], *, processes: int, batch_size: int = 16
+) -> Iterator[ArticleResult | Skipped]:
+    """`extractor.run` over `articles` in `processes` forked workers; results in input order.
+
+    A worker that dies (killed, out of memory) takes the batches in flight with it: their
+    articles come back as `Skipped` with that reason, a fresh pool takes over, and the next
+    `kg build` extracts them again.
+    """
+    global _EXTRACTOR
+    _EXTRACTOR = extractor
+    context = multiprocessing.get_context("fork")
+    batches = _batches(articles, batch_size)
+    pending: deque[tuple[list[Article], Future[list[ArticleResult | Skipped]]]] = deque()
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker)
+    try:
+        for batch in batches:
+            pending.append((batch, pool.submit(_extract_batch, batch, batch_size)))
+            while len(pending) >= 2 * processes:
+                results, pool = _collect(pending, pool, processes, context)
+                yield from results
+        while pending:
+            results, pool = _collect(pending, pool, processes, context)
+            yield from results
+    finally:
+        _stop(pool, pending)
+        _EXTRACTOR = None
+
+
+def _collect(
+    pending: deque[tuple[list[Article], Future[list[ArticleResult | Skipped]]]],
+    pool: ProcessPoolExecutor,
+    processes: int,
+    context: multiprocessing.context.BaseContext,
+) -> tuple[list[ArticleResult | Skipped], ProcessPoolExecutor]:
+    """The oldest batch's results; after a worker died, its batches as skipped and a new pool."""
+    future = pending[0][1]
+    try:
+        results = future.result()
+    except BrokenProcessPool as exc:
+        lost = [article for batch, _ in pending for article in batch]
+        pending.clear()
+        _stop(pool, pending)
+        reason = f"a worker process died while extracting it ({exc}); run kg build again to retry"
+        fresh = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker)
+        return [Skipped(a.path or a.doc_id, reason) for a in lost], fresh
+    pending.popleft()
+    return results, pool
+
+
+def _stop(
+    pool: ProcessPoolExecutor,
+    pending: deque[tuple[list[Article], Future[list[ArticleResult | Skipped]]]],
+) -> None:
+    """Shut the pool down at once: on an interrupt the running batches are not waited for."""
+    for _, future in pending:
+        future.cancel()
+    processes = list(getattr(pool, "_processes", {}).values())  # no public way to stop them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)

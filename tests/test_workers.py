@@ -1,0 +1,79 @@
+"""`--workers N`: whole articles extracted in forked processes, same results as one process."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from kg.pipeline import Extractor
+from kg.records import Article, ArticleResult, Skipped
+
+TEXTS = [
+    "A Russian MiG-31 intercepted two US B-1B bombers over the Barents Sea on Monday.",
+    "NATO will deploy Patriot systems in Lithuania, officials said.",
+    "Russia responded with Tu-95 bombers to counter US B-52s near Alaska.",
+    "Chinese J-11 fighters escorted a US P-8 Poseidon over the South China Sea.",
+    "The weather over the Baltic was calm.",
+]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def _articles(count: int) -> list[Article]:
+    return [
+        Article(doc_id=f"doc-{i:03d}", text=TEXTS[i % len(TEXTS)], title=f"Article {i}") for i in range(count)
+    ]
+
+
+def test_two_processes_give_the_results_of_one_in_input_order(extractor: Extractor) -> None:
+    articles = _articles(23)  # batches of 4: the last one is short
+    one = list(extractor.run(articles))
+    two = list(extractor.run(articles, n_process=2, batch_size=4))
+    assert [r.article.doc_id for r in two if isinstance(r, ArticleResult)] == [a.doc_id for a in articles]
+    assert two == one
+    assert sum(len(r.relations) for r in two if isinstance(r, ArticleResult)) >= 4
+
+
+def test_an_article_that_fails_in_a_worker_is_skipped_and_the_rest_go_on(
+    extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = Extractor.from_doc
+
+    def failing(self: Extractor, doc: Any, article: Article) -> ArticleResult:
+        if article.doc_id == "doc-005":
+            raise ValueError("boom")
+        return original(self, doc, article)
+
+    monkeypatch.setattr(Extractor, "from_doc", failing)  # the forked workers inherit it
+    results = list(extractor.run(_articles(12), n_process=2, batch_size=3))
+    skipped = [r for r in results if isinstance(r, Skipped)]
+    assert [s.source for s in skipped] == ["doc-005"]
+    assert "extraction failed: ValueError: boom" in skipped[0].reason
+    assert sum(isinstance(r, ArticleResult) for r in results) == 11
+
+
+def test_a_worker_that_dies_loses_only_the_batches_in_flight(
+    extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = Extractor.from_doc
+
+    def dying(self: Extractor, doc: Any, article: Article) -> ArticleResult:
+        if article.doc_id == "doc-004":
+            os._exit(1)  # like a worker killed for memory
+        return original(self, doc, article)
+
+    monkeypatch.setattr(Extractor, "from_doc", dying)
+    articles = _articles(30)
+    results = list(extractor.run(articles, n_process=2, batch_size=2))
+    assert len(results) == len(articles)
+    skipped = [r for r in results if isinstance(r, Skipped)]
+    assert "doc-004" in {s.source for s in skipped}
+    assert all("worker process died" in s.reason and "run kg build again" in s.reason for s in skipped)
+    assert len(skipped) <= 2 * 2 * 2  # at most two batches per worker were in flight
+    done = [r.article.doc_id for r in results if isinstance(r, ArticleResult)]
+    assert done[-1] == "doc-029"  # a fresh pool finished the rest
