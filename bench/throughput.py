@@ -6,7 +6,8 @@ Measures, in one run, on a synthetic corpus from bench/corpus.py:
     pipeline (`kg.nlp.load_pipeline()`: gazetteer ruler + custom components);
 (b) words/second of the build's extraction (`Extractor.run`: NLP + extraction + linking),
     one process, and the ratio (b)/(a) for both kinds of (a);
-(c) `Extractor.run` with spaCy `n_process=2` against 1, and Dask with 2 local workers
+(c) `Extractor.run` with `n_process=2` (two forked worker processes, `kg.workers`) against
+    1, and Dask with 2 local workers
     (steady state, cluster already warm) against 1 process;
 (e) `kg.pipeline.build` end to end on the same corpus into a fresh OUTDIR (reading the JSONL,
     loading the model, extraction, the store, graph.trig/.ttl, SHACL check, HTML pages),
@@ -303,7 +304,7 @@ def render(header: str, speed: dict[str, Any] | None, big: dict[str, Any] | None
             row("(a) bare `spacy.load(model).pipe`", speed["bare"]),
             row("(a) `kg.nlp.load_pipeline().pipe`", speed["kg_nlp"]),
             row("(b) `Extractor.run`, 1 process", speed["extract1"]),
-            row("(c) `Extractor.run`, `n_process=2`", speed["extract2"]),
+            row("(c) `Extractor.run`, `n_process=2` (2 worker processes)", speed["extract2"]),
             row("(e) `build()` end to end, workers=1", speed["build1"]),
             row("(e) `build()` end to end, workers=2", speed["build2"]),
         ]
@@ -324,9 +325,9 @@ def render(header: str, speed: dict[str, Any] | None, big: dict[str, Any] | None
             f"- (b)/(a) build vs the project's spaCy pipeline: **{kgn / b:.2f}**; "
             f"project pipeline vs bare: {bare / kgn:.2f}",
             f"- (c) `n_process=2` vs 1: **{scale:.2f}×** (target ≥ {TARGET_SCALING}: "
-            f"{verdict(scale >= TARGET_SCALING)}); with `n_process=2` the parent (Doc.from_bytes, "
-            f"extraction, linking) used {speed['extract2']['cpu_self']:.1f} CPU s and the two spaCy "
-            f"workers {speed['extract2']['cpu_children']:.1f} CPU s",
+            f"{verdict(scale >= TARGET_SCALING)}); with `n_process=2` the parent (reading results) "
+            f"used {speed['extract2']['cpu_self']:.1f} CPU s and the two workers (NLP, extraction, "
+            f"linking) {speed['extract2']['cpu_children']:.1f} CPU s",
         ]
         if speed["dask"]:
             d = speed["dask"]

@@ -126,7 +126,11 @@ def _to_ox(term: Any, bnodes: dict[Any, ox.BlankNode]) -> Any:
     if isinstance(term, rdflib.BNode):
         node = bnodes.get(term)
         if node is None:
-            node = bnodes[term] = ox.BlankNode()
+            try:  # keep the label, so that reports name the node as the graph does
+                node = ox.BlankNode(str(term))
+            except ValueError:
+                node = ox.BlankNode()
+            bnodes[term] = node
         return node
     if isinstance(term, rdflib.Literal):
         if term.language:
@@ -154,8 +158,14 @@ def _to_rdflib(node: Any) -> Any:
     raise StoreError(f"unsupported RDF term in the store: {node!r}")
 
 
-def _ox_quads(dataset: rdflib.Dataset) -> Iterator[ox.Quad]:
-    """Every quad of the dataset, and each named graph's triple once more in the default graph."""
+def _quads_of(graph: rdflib.Graph) -> Iterable[tuple[Any, Any, Any, Any]]:
+    if isinstance(graph, rdflib.Dataset):
+        return graph.quads((None, None, None, None))
+    return ((s, p, o, DATASET_DEFAULT_GRAPH_ID) for s, p, o in graph)
+
+
+def _ox_quads(quads: Iterable[tuple[Any, Any, Any, Any]]) -> Iterator[ox.Quad]:
+    """Every quad, and each named graph's triple once more in the default graph."""
     bnodes: dict[Any, ox.BlankNode] = {}
     terms: dict[Any, Any] = {}  # IRIs and literals repeat across graphs: convert each once
 
@@ -170,7 +180,7 @@ def _ox_quads(dataset: rdflib.Dataset) -> Iterator[ox.Quad]:
         return node
 
     default = ox.DefaultGraph()
-    for s, p, o, g in dataset.quads((None, None, None, None)):
+    for s, p, o, g in quads:
         gid = g.identifier if isinstance(g, rdflib.Graph) else g
         graph = default if gid is None or gid == DATASET_DEFAULT_GRAPH_ID else convert(gid)
         subject, predicate, obj = convert(s), convert(p), convert(o)
@@ -193,7 +203,7 @@ def write_store(dataset: rdflib.Dataset, store_dir: Path) -> Path:
     """
 
     def fill(store: ox.Store) -> None:
-        for chunk in _chunks(_ox_quads(dataset), WRITE_CHUNK_QUADS):
+        for chunk in _chunks(_ox_quads(_quads_of(dataset)), WRITE_CHUNK_QUADS):
             store.bulk_extend(chunk)
 
     return _write_fresh(store_dir, fill)
@@ -210,7 +220,8 @@ def write_store_from_trig(chunks: Iterable[str], store_dir: Path) -> Path:
     def fill(store: ox.Store) -> None:
         for chunk in chunks:
             store.bulk_load(chunk.encode("utf-8"), ox.RdfFormat.TRIG)
-            triples = "\n".join(line for line in chunk.splitlines() if line.endswith(" ."))
+            lines = dict.fromkeys(line for line in chunk.splitlines() if line.endswith(" ."))
+            triples = "\n".join(lines)  # entity facts repeat in every article: parse each once
             store.bulk_load(triples.encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
 
     return _write_fresh(store_dir, fill)
@@ -462,10 +473,10 @@ def load_store(outdir: Path) -> GraphStore:
     return GraphStore(store, source, read_only=False)
 
 
-def memory_store(dataset: rdflib.Dataset) -> GraphStore:
-    """An in-memory store holding `dataset` (for tests and small ad-hoc graphs)."""
+def memory_store(graph: rdflib.Graph) -> GraphStore:
+    """An in-memory store holding `graph` (a Dataset keeps its named graphs); for tests and small graphs."""
     store = ox.Store()
-    store.extend(list(_ox_quads(dataset)))
+    store.extend(list(_ox_quads(_quads_of(graph))))
     return GraphStore(store, Path(":memory:"), read_only=False)
 
 

@@ -142,7 +142,7 @@ def _violations(results: Graph, data: Graph, shapes: Graph) -> list[Violation]:
     }
     for result in top:
         focus = results.value(result, SH.focusNode)
-        label = data.value(focus, RDFS.label) if focus is not None else None
+        labels = [str(x) for x in data.objects(focus, RDFS.label) if isinstance(x, Literal)] if focus else []
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         component = results.value(result, SH.sourceConstraintComponent)
         severity = results.value(result, SH.resultSeverity)
@@ -150,7 +150,7 @@ def _violations(results: Graph, data: Graph, shapes: Graph) -> list[Violation]:
         out.append(
             Violation(
                 focus=_focus_name(focus) if focus is not None else "",
-                focus_label=str(label) if isinstance(label, Literal) else "",
+                focus_label=min(labels, default=""),  # the first, should a node have several
                 path=_short(shapes, results.value(result, SH.resultPath)),
                 message="; ".join(messages) or "does not conform",
                 severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",

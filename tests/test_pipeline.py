@@ -166,10 +166,8 @@ def test_pipeline_every_built_graph_passes_shacl(tmp_path):
     assert report.conforms, report
 
 
-def test_pipeline_graph_too_large_for_memory_skips_pages_and_shacl_and_removes_stale_pages(
-    tmp_path, monkeypatch
-):
-    """Above IN_MEMORY_MAX_TRIPLES the store and files are written, the in-memory extras are not."""
+def test_pipeline_graph_too_large_for_memory_skips_pages_and_removes_stale_pages(tmp_path, monkeypatch):
+    """Above IN_MEMORY_MAX_TRIPLES the store and files are written, the HTML pages are not."""
     import kg.pipeline
 
     out = tmp_path / "out"
@@ -183,14 +181,45 @@ def test_pipeline_graph_too_large_for_memory_skips_pages_and_shacl_and_removes_s
     assert not (out / ".assembly-pending").exists()
 
 
-def test_pipeline_without_pages_or_shacl_never_loads_the_graph_into_rdflib(tmp_path, monkeypatch):
-    """`--no-html --no-validate` builds need only the store and files: no in-memory union."""
+def _strict_shapes(project_shapes):
+    """The project shapes plus one rule no built graph meets: every article needs a pk:reviewer."""
+    from rdflib import Graph
+
+    extra = """
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix pk: <https://w3id.org/posture-kg/ontology#> .
+        <urn:x:ReviewedShape> a sh:NodeShape ; sh:targetClass pk:Article ;
+            sh:property [ sh:path pk:reviewer ; sh:minCount 1 ; sh:message "needs a reviewer" ] .
+    """
+    return project_shapes + Graph().parse(data=extra, format="turtle")
+
+
+def test_pipeline_shacl_check_runs_on_the_store_at_any_size(tmp_path, monkeypatch):
+    """The build's SHACL check is SPARQL on the store: it warns even where no page is drawn."""
+    import kg.ontology
+    import kg.pipeline
+
+    strict = _strict_shapes(kg.ontology.read_shapes())
+    monkeypatch.setattr(kg.ontology, "read_shapes", lambda: strict)
+    monkeypatch.setattr(kg.pipeline, "IN_MEMORY_MAX_TRIPLES", 10)
+    summary = build([_copy([A, B], tmp_path / "in")], tmp_path / "out", store=False)
+    found = [w for w in summary.warnings if w.startswith("SHACL: Violation") and "needs a reviewer" in w]
+    assert len(found) == 2  # one per article
+    assert summary.triples > 10 and not (tmp_path / "out" / "graph.html").exists()
+    summary = build([_copy([A, B, C], tmp_path / "in2")], tmp_path / "out2", validate=False)
+    assert not [w for w in summary.warnings if w.startswith("SHACL")]
+
+
+def test_pipeline_without_pages_never_builds_an_rdflib_graph(tmp_path, monkeypatch):
+    """`--no-html` builds need only the store and files; the SHACL check queries the store."""
+    import kg.pipeline
     import kg.store
 
     def refuse(*_args, **_kwargs):
-        raise AssertionError("the union graph was read")
+        raise AssertionError("an rdflib union graph was built")
 
     monkeypatch.setattr(kg.store, "read_union_graph", refuse)
-    summary = build([_copy([A], tmp_path / "in")], tmp_path / "out", html=False, validate=False)
+    monkeypatch.setattr(kg.pipeline, "_rdflib_graph", refuse)
+    summary = build([_copy([A], tmp_path / "in")], tmp_path / "out", html=False)
     assert summary.triples == len(_graph(tmp_path / "out")) > 0
     assert not (tmp_path / "out" / "graph.html").exists()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kg.pipeline import Extractor
 from kg.records import Article, ArticleResult, Skipped
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
 
 TEXTS = [
     "A Russian MiG-31 intercepted two US B-1B bombers over the Barents Sea on Monday.",
@@ -77,3 +80,22 @@ def test_a_worker_that_dies_loses_only_the_batches_in_flight(
     assert len(skipped) <= 2 * 2 * 2  # at most two batches per worker were in flight
     done = [r.article.doc_id for r in results if isinstance(r, ArticleResult)]
     assert done[-1] == "doc-029"  # a fresh pool finished the rest
+
+
+@pytest.mark.slow
+def test_build_with_two_workers_writes_what_one_writes(tmp_path: Path) -> None:
+    """Two workers also draw the pages while the store loads: same files, same graph."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from kg.pipeline import build
+
+    one = build([EXAMPLES], tmp_path / "one")
+    two = build([EXAMPLES], tmp_path / "two", workers=2, batch_size=2)
+    assert list(two.outputs) == list(one.outputs)
+    assert all(path.exists() for path in two.outputs.values())
+    assert two.triples == one.triples and two.warnings == one.warnings
+    graphs = [Graph().parse(tmp_path / name / "graph.ttl") for name in ("one", "two")]
+    assert isomorphic(*graphs)
+    page = (tmp_path / "two" / "graph.html").read_text(encoding="utf-8")
+    assert page == (tmp_path / "one" / "graph.html").read_text(encoding="utf-8").replace("/one/", "/two/")
