@@ -1256,8 +1256,8 @@ def _unknown_places(ctx: DocContext, verb: Token) -> list[tuple[int, int, Arg]]:
         if prep.lower_ not in {"to", "into", "at", "in"}:
             continue
         for obj in _children(prep, "pobj"):
-            if obj.i in ctx.by_token:
-                continue
+            if obj.i in ctx.by_token or not any(t.text[:1].isupper() for t in obj.subtree):
+                continue  # a named place has a capitalised name; the NER is costly to ask
             ent = _named_place(ctx, obj)
             if ent is None:
                 continue

@@ -98,3 +98,16 @@ def test_extract_destination_the_gazetteer_lacks_comes_from_the_ner_run_on_that_
     assert "ner" in extractor.nlp.disabled
     result = extractor.article(Article("unknown-place", text))
     assert [(r.predicate, r.target) for r in result.relations] == [("deployedTo", expected)]
+
+
+def test_extract_asks_the_ner_only_about_capitalised_destinations(extractor, monkeypatch):
+    """'deployed ... in response to' names no place: the costly NER is not run on that sentence."""
+    asked = []
+    find = extractor.find_places
+    monkeypatch.setattr(extractor, "find_places", lambda sent: asked.append(sent.text) or find(sent))
+    text = (
+        "Russia deployed Iskander missiles in response to the drills. Britain sent Typhoon jets to Constanta."
+    )
+    result = extractor.article(Article("response", text))
+    assert ("deployedTo", "location:constanta") in [(r.predicate, r.target) for r in result.relations]
+    assert asked == ["Britain sent Typhoon jets to Constanta."]
