@@ -10,14 +10,16 @@ inputs again changes nothing and building in any order gives the same graph.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, Dataset, Graph
 
@@ -37,6 +39,9 @@ from kg.link import article_entities
 from kg.nlp import load_pipeline, place_finder, surface_forms
 from kg.rdf import NamedGraph, bind_prefixes, to_dataset, union_graph
 from kg.records import Article, ArticleResult, Notice, Skipped
+
+if TYPE_CHECKING:
+    from kg.store import GraphStore
 
 MANIFEST = "manifest.json"
 #: Present while the graph files lag behind the cached results (an assembly started and has not
@@ -342,8 +347,8 @@ def assemble(
     import tempfile
 
     from kg.ontology import class_hierarchy
-    from kg.rdf import PREFIXES, TrigWriter, article_graphs
-    from kg.store import write_store_from_trig, write_union_turtle
+    from kg.rdf import TrigWriter, article_graphs
+    from kg.store import commit_store
 
     summary = summary or BuildSummary()
     write_atomic(outdir / PENDING, "graph files are older than the results in articles/\n")
@@ -355,48 +360,32 @@ def assemble(
     if infer:
         graphs = _with_inferred(list(graphs))
     trig = TrigWriter()
-    union: set[tuple[Any, Any, Any]] | None = set() if html else None  # for the pages, while small
+    staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=outdir))  # new files, moved in last
     scratch = None if store else Path(tempfile.mkdtemp(prefix=".kg-store-", dir=outdir))
     store_dir = outdir / "store" if scratch is None else scratch / "store"
     try:
-        total = len(results) + 1  # and the derived graph
-        for done, graph in enumerate(graphs, start=1):
-            trig.add(graph)
-            if union is not None:
-                union.update(graph)
-                if len(union) > IN_MEMORY_MAX_TRIPLES:
-                    union = None
-            if progress:
-                progress("writing graphs", min(done, total), total)
+        union = _write_graphs(graphs, len(results) + 1, trig, progress)
         del results, graphs  # the store load needs neither
-
-        def write_files() -> None:
-            write_store_from_trig(_reporting(trig.chunks(), trig.triples, progress), store_dir)
-            summary.outputs["graph.trig"] = write_atomic_chunks(outdir / "graph.trig", trig.text())
-            prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
-            prefixes.update({"rdf": str(RDF), "rdfs": str(RDFS)})
-            summary.triples = write_union_turtle(store_dir, outdir / "graph.ttl", prefixes)
-            summary.outputs["graph.ttl"] = outdir / "graph.ttl"
-            if store:
-                summary.outputs["store"] = store_dir
-            if validate:
-                summary.warnings += _shacl_warnings(store_dir)
-
-        pages: dict[str, Path] = {}
-        if union is not None and workers > 1:  # Oxigraph loads without the GIL: draw the pages meanwhile
-            with ThreadPoolExecutor(1, thread_name_prefix="kg-store") as pool:
-                files = pool.submit(write_files)
-                pages = write_pages(_rdflib_graph(union), outdir)
-                files.result()
-        else:
-            write_files()
-            if union is not None:
-                pages = write_pages(_rdflib_graph(union), outdir)
+        new_store, files = _write_outputs(
+            trig,
+            union,
+            store_dir,
+            staging,
+            summary,
+            html=html,
+            validate=validate,
+            workers=workers,
+            progress=progress,
+        )
+        commit_store(new_store, store_dir)  # all is ready: the old files go, the new ones come in
+        summary.outputs.update({name: path.replace(outdir / name) for name, path in files.items()})
+        if store:
+            summary.outputs["store"] = store_dir
     finally:
         trig.close()
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
-    summary.outputs.update(pages)
+        for folder in (staging, scratch):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
     if union is None and html:
         stale = [name for name in ("graph.html", "timeline.html") if (outdir / name).exists()]
         for name in stale:  # a page of an older, smaller graph would mislead
@@ -409,15 +398,111 @@ def assemble(
     (outdir / PENDING).unlink(missing_ok=True)
 
 
+def _write_graphs(
+    graphs: Iterable[NamedGraph], total: int, trig: Any, progress: Progress | None
+) -> set[tuple[Any, Any, Any]] | None:
+    """Every named graph into `trig`; returns the union of them all while it is small, else None."""
+    union: set[tuple[Any, Any, Any]] | None = set()
+    for done, graph in enumerate(graphs, start=1):
+        trig.add(graph)
+        if union is not None:
+            union.update(graph)
+            if len(union) > IN_MEMORY_MAX_TRIPLES:
+                union = None
+        if progress:
+            progress("writing graphs", min(done, total), total)
+    return union
+
+
+def _write_outputs(
+    trig: Any,
+    union: set[tuple[Any, Any, Any]] | None,
+    store_dir: Path,
+    staging: Path,
+    summary: BuildSummary,
+    *,
+    html: bool,
+    validate: bool,
+    workers: int,
+    progress: Progress | None,
+) -> tuple[Path, dict[str, Path]]:
+    """A new store beside `store_dir` (for the caller to commit), and graph.trig, graph.ttl and the
+    pages in `staging`.
+
+    A small graph (`union` given) is also loaded into an in-memory store, from which graph.ttl
+    and the SHACL check read several times faster. With workers to spare, three things run at
+    once: the pages in a forked process (Python), the on-disk store in a thread (Oxigraph
+    releases the GIL), graph.ttl and the SHACL check here.
+    """
+    from kg.store import discard_store, load_store_from_trig, open_store, union_memory_store
+    from kg.workers import Background
+
+    side = workers > 1 and union is not None
+    cancel = threading.Event()  # stops the store load (between chunks) when this build fails
+    pages: Background[dict[str, Path]] | None = None
+    loading: Background[Path] | None = None
+    new_store: Path | None = None
+    try:
+        if union is not None and html:
+            pages = Background(partial(_draw_pages, union, staging), "process" if side else "inline")
+        chunks = _reporting(trig.chunks(), trig.triples, progress, cancel)
+        loading = Background(partial(load_store_from_trig, chunks, store_dir), "thread" if side else "inline")
+        if union is not None:  # while the store loads
+            with union_memory_store(trig.chunks()) as source:
+                summary.triples = _write_turtle_and_check(source, staging, summary, validate=validate)
+        files = {"graph.trig": write_atomic_chunks(staging / "graph.trig", trig.text())}
+        new_store = loading.result()
+        if union is None:
+            with open_store(new_store) as source:
+                summary.triples = _write_turtle_and_check(source, staging, summary, validate=validate)
+        files["graph.ttl"] = staging / "graph.ttl"
+        if pages is not None:
+            files.update(pages.result())
+        return new_store, files
+    except BaseException:
+        cancel.set()
+        if new_store is None and loading is not None:
+            with contextlib.suppress(BaseException):  # it stops at its next chunk and cleans up
+                new_store = loading.result()
+        if new_store is not None:
+            discard_store(new_store)
+        raise
+    finally:
+        for task in (pages, loading):
+            if task is not None:
+                task.stop()
+
+
+def _write_turtle_and_check(union: GraphStore, outdir: Path, summary: BuildSummary, *, validate: bool) -> int:
+    """graph.ttl from the union store, and the SHACL check on it; returns the number of triples."""
+    from kg.rdf import PREFIXES
+    from kg.store import write_union_turtle
+
+    prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
+    prefixes.update({"rdf": str(RDF), "rdfs": str(RDFS)})
+    triples = write_union_turtle(union, outdir / "graph.ttl", prefixes)
+    if validate:
+        summary.warnings += _shacl_warnings(union)
+    return triples
+
+
+def _draw_pages(union: set[tuple[Any, Any, Any]], outdir: Path) -> dict[str, Path]:
+    return write_pages(_rdflib_graph(union), outdir)
+
+
 def _rdflib_graph(triples: Iterable[tuple[Any, Any, Any]]) -> Graph:
     graph = Graph(store="SimpleMemory")  # no named-graph bookkeeping: the pages read it 1.6x faster
     graph.addN((s, p, o, graph) for s, p, o in triples)
     return graph
 
 
-def _reporting(chunks: Iterable[str], total: int, progress: Progress | None) -> Iterator[str]:
+def _reporting(
+    chunks: Iterable[str], total: int, progress: Progress | None, cancel: threading.Event
+) -> Iterator[str]:
     done = 0
     for chunk in chunks:
+        if cancel.is_set():
+            raise KgError("build stopped: the store was not replaced")
         yield chunk
         done += chunk.count(" .\n")  # one triple per line; newlines inside literals are escaped
         if progress:
@@ -442,14 +527,12 @@ def _with_inferred(graphs: list[NamedGraph]) -> list[NamedGraph]:
     return [*graphs, inferred]
 
 
-def _shacl_warnings(store_dir: Path) -> list[str]:
-    """The SHACL check of a fresh build, as warnings (none when the graph conforms)."""
+def _shacl_warnings(union: GraphStore) -> list[str]:
+    """The SHACL check of a fresh build (on a store of its union), as warnings; none when it conforms."""
     from kg.shapecheck import UnsupportedShape, check_store
-    from kg.store import open_store
 
     try:
-        with open_store(store_dir) as store:
-            report = check_store(store)
+        report = check_store(union)
     except UnsupportedShape as exc:  # shapes edited beyond what compiles to SPARQL
         return [f"SHACL check skipped: {exc}; run `kg validate -g OUTDIR` (pyshacl)"]
     if report.conforms:

@@ -325,7 +325,8 @@ class TrigWriter:
     """
 
     def __init__(self) -> None:
-        self.body = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        # named, so that readers (the store load, the in-memory union) each open their own handle
+        self.body = tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".trig")  # noqa: SIM115
         self.triples = 0  # lines written
 
     def add(self, graph: NamedGraph) -> None:
@@ -340,10 +341,15 @@ class TrigWriter:
         block and opening it again in the next text: Oxigraph's bulk loader holds a whole
         text at once, and one large block cost 0.5 GiB at 10,000 articles.
         """
-        self.body.seek(0)
+        self.body.flush()
+        with open(self.body.name, encoding="utf-8") as body:
+            yield from self._chunks(body, max_lines)
+
+    @staticmethod
+    def _chunks(body: Iterable[str], max_lines: int) -> Iterator[str]:
         lines: list[str] = []
         header = ""
-        for line in self.body:
+        for line in body:
             if line == "\n":
                 continue
             lines.append(line)
@@ -361,9 +367,10 @@ class TrigWriter:
 
     def text(self) -> Iterator[str]:
         yield "# posture-kg: one named graph per article (id:graph/article/...), plus id:graph/derived\n\n"
-        self.body.seek(0)
-        while chunk := self.body.read(1 << 20):
-            yield chunk
+        self.body.flush()
+        with open(self.body.name, encoding="utf-8") as body:
+            while chunk := body.read(1 << 20):
+                yield chunk
 
     def close(self) -> None:
         self.body.close()

@@ -216,6 +216,15 @@ def write_store_from_trig(chunks: Iterable[str], store_dir: Path) -> Path:
     itself, several times faster than building its terms one by one in Python, and the
     triple lines are loaded once more into the default graph as the deduplicated union.
     """
+    return commit_store(load_store_from_trig(chunks, store_dir), store_dir)
+
+
+def load_store_from_trig(chunks: Iterable[str], store_dir: Path) -> Path:
+    """The first half of `write_store_from_trig`: a new store beside `store_dir`, not yet swapped in.
+
+    The caller commits it with `commit_store` (or deletes it): a build that loads the store in a
+    thread keeps the last word on whether it replaces the old one.
+    """
 
     def fill(store: ox.Store) -> None:
         for chunk in chunks:
@@ -224,10 +233,14 @@ def write_store_from_trig(chunks: Iterable[str], store_dir: Path) -> Path:
             triples = "\n".join(lines)  # entity facts repeat in every article: parse each once
             store.bulk_load(triples.encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
 
-    return _write_fresh(store_dir, fill)
+    return _fill_fresh(store_dir, fill)
 
 
 def _write_fresh(store_dir: Path, fill: Callable[[ox.Store], None]) -> Path:
+    return commit_store(_fill_fresh(store_dir, fill), store_dir)
+
+
+def _fill_fresh(store_dir: Path, fill: Callable[[ox.Store], None]) -> Path:
     store_dir = Path(store_dir)
     parent = store_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -244,7 +257,6 @@ def _write_fresh(store_dir: Path, fill: Callable[[ox.Store], None]) -> Path:
         finally:
             del store
             gc.collect()
-        _swap(tmp, store_dir)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError):
@@ -252,7 +264,22 @@ def _write_fresh(store_dir: Path, fill: Callable[[ox.Store], None]) -> Path:
         if isinstance(exc, SyntaxError):
             raise StoreError(f"cannot write the store at {store_dir}: bad RDF ({exc})") from exc
         raise
-    return store_dir
+    return tmp
+
+
+def commit_store(new: Path, store_dir: Path) -> Path:
+    """Swap a store made by `load_store_from_trig` in at `store_dir` (the old one goes)."""
+    try:
+        _swap(new, Path(store_dir))
+    except OSError as exc:
+        shutil.rmtree(new, ignore_errors=True)
+        raise StoreError(f"cannot write the store at {store_dir}: {exc}") from exc
+    return Path(store_dir)
+
+
+def discard_store(new: Path) -> None:
+    """Delete a store made by `load_store_from_trig` that will not be committed."""
+    shutil.rmtree(new, ignore_errors=True)
 
 
 #: Quads per bulk load. One `bulk_extend` over the whole stream buffers about a million quads
@@ -480,21 +507,29 @@ def memory_store(graph: rdflib.Graph) -> GraphStore:
     return GraphStore(store, Path(":memory:"), read_only=False)
 
 
-def write_union_turtle(store_dir: Path, path: Path, prefixes: dict[str, str]) -> int:
+def write_union_turtle(store: GraphStore, path: Path, prefixes: dict[str, str]) -> int:
     """Write the union of the store's graphs (its default-graph copy) as Turtle to `path`; return its size.
 
     Streams from Oxigraph, so graph.ttl of a large build never exists as an rdflib graph.
     The file appears by rename: readers see the old one or the new one, never half.
     """
-    store = ox.Store.read_only(str(store_dir))
-    try:
-        counted = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # default graph only
-        assert isinstance(counted, ox.QuerySolutions)
-        size = int(next(iter(counted))[0].value)  # 20x faster than iterating the quads in Python
-        tmp = path.with_name(f".{path.name}.tmp")
-        store.dump(str(tmp), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-        os.replace(tmp, path)
-    finally:
-        del store
-        gc.collect()
+    counted = store._store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # default graph only
+    assert isinstance(counted, ox.QuerySolutions)
+    size = int(next(iter(counted))[0].value)  # 20x faster than iterating the quads in Python
+    tmp = path.with_name(f".{path.name}.tmp")
+    store._store.dump(str(tmp), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    os.replace(tmp, path)
     return size
+
+
+def union_memory_store(chunks: Iterable[str]) -> GraphStore:
+    """The union of TriG chunks whose triples are one N-Triples line each, in an in-memory store.
+
+    For graphs small enough: graph.ttl and the SHACL check read it several times faster than
+    the on-disk store, and it can be filled while that store loads.
+    """
+    store = ox.Store()
+    for chunk in chunks:
+        lines = dict.fromkeys(line for line in chunk.splitlines() if line.endswith(" ."))
+        store.load("\n".join(lines).encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    return GraphStore(store, Path(":memory:"), read_only=False)

@@ -1,4 +1,5 @@
-"""Whole-article extraction in worker processes on this machine (`kg build --workers N`).
+"""Work in other processes on this machine: whole-article extraction (`kg build --workers N`)
+and the build's background tasks (`Background`).
 
 spaCy's own ``n_process`` parallelises only the NLP: every parsed Doc is serialised back to
 the parent, which then runs extraction and linking for all of them alone. That caps two
@@ -16,18 +17,18 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kg.records import Article, ArticleResult, Skipped
 
 if TYPE_CHECKING:
     from kg.pipeline import Extractor
 
-__all__ = ["extract_in_processes"]
+__all__ = ["Background", "extract_in_processes"]
 
 # The parent's Extractor, set just before the pool forks its workers, which inherit it.
 _EXTRACTOR: Extractor | None = None
@@ -115,3 +116,63 @@ def _stop(
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+
+
+T = TypeVar("T")
+
+# The task a forked `Background` process runs, set just before the fork (not pickled).
+_TASK: Callable[[], Any] | None = None
+
+
+def _run_task() -> Any:
+    if _TASK is None:  # only if the process was not forked from a parent that set it
+        raise RuntimeError("background process started without a task")
+    return _TASK()
+
+
+class Background(Generic[T]):
+    """One task run beside the caller: inline (at once), in a thread, or in a forked process.
+
+    A thread suits native work that releases the GIL (Oxigraph's loader); a forked process
+    suits Python work, and shares the parent's memory as it was at the fork, so its input is
+    never pickled (only its result comes back). `stop()` waits for a thread and terminates a
+    process: call it in a `finally`, so an error or Ctrl-C in the caller leaves nothing running.
+    """
+
+    def __init__(self, task: Callable[[], T], mode: str = "inline") -> None:
+        global _TASK
+        self._value: T | None = None
+        self._pool: ThreadPoolExecutor | ProcessPoolExecutor | None = None
+        if mode == "inline":
+            self._value = task()
+            return
+        if mode == "thread":
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="kg-background")
+            self._future: Future[Any] = self._pool.submit(task)
+        elif mode == "process":
+            _TASK = task
+            try:
+                context = multiprocessing.get_context("fork")
+                self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker)
+                self._future = self._pool.submit(_run_task)  # forks here, with _TASK set
+            finally:
+                _TASK = None
+        else:
+            raise ValueError(f"unknown mode {mode!r}: inline, thread or process")
+
+    def result(self) -> T:
+        """The task's value, once it is done (its exception, if it raised)."""
+        if self._pool is None:
+            return self._value  # type: ignore[return-value]
+        value: T = self._future.result()
+        self.stop()
+        return value
+
+    def stop(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if isinstance(pool, ThreadPoolExecutor):
+            pool.shutdown(wait=True)  # a thread cannot be killed; it must not outlive its inputs
+        else:
+            _stop(pool, deque())

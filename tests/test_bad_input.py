@@ -85,7 +85,7 @@ _INTERRUPTED_BUILD = """
 import os, signal, sys
 import kg.store
 
-load = kg.store.write_store_from_trig
+load = kg.store.load_store_from_trig
 
 def load_then_ctrl_c(chunks, store_dir):
     def chunks_then_signal():
@@ -94,19 +94,22 @@ def load_then_ctrl_c(chunks, store_dir):
             os.kill(os.getpid(), signal.SIGINT)
     return load(chunks_then_signal(), store_dir)
 
-kg.store.write_store_from_trig = load_then_ctrl_c
+kg.store.load_store_from_trig = load_then_ctrl_c
 from kg.cli import main
 main(sys.argv[1:], prog_name="kg")
 """
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])  # with 2, the store loads in a thread beside the pages
 def test_bad_input_ctrl_c_while_writing_the_store_keeps_the_previous_graph_and_the_next_build_finishes(
-    tmp_path,
+    tmp_path, workers
 ):
     import subprocess
     import sys
 
     from kg.store import open_store
+
+    options = ["--workers", workers]
 
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
@@ -124,7 +127,17 @@ def test_bad_input_ctrl_c_while_writing_the_store_keeps_the_previous_graph_and_t
         quads_before = len(store)
 
     run = subprocess.run(
-        [sys.executable, "-c", _INTERRUPTED_BUILD, "build", str(first), str(second), "-o", str(out)],
+        [
+            sys.executable,
+            "-c",
+            _INTERRUPTED_BUILD,
+            "build",
+            str(first),
+            str(second),
+            "-o",
+            str(out),
+            *options,
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -133,7 +146,7 @@ def test_bad_input_ctrl_c_while_writing_the_store_keeps_the_previous_graph_and_t
     assert {name: (out / name).read_bytes() for name in files} == before
     with open_store(out) as store:
         assert len(store) == quads_before
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".store-")]
+    assert not [p.name for p in out.iterdir() if p.name.startswith((".store-", ".kg-"))]
 
     again = CliRunner().invoke(main, ["build", str(first), str(second), "-o", str(out)])
     assert again.exit_code == 0, again.output

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph
 from test_validate import DEPLOYMENT, GOOD, _graph
 
+from kg.cli import main
 from kg.pipeline import build
-from kg.shapecheck import UnsupportedShape, check_graph
-from kg.store import read_union_graph
+from kg.shapecheck import UnsupportedShape, check_graph, check_store
+from kg.store import open_store, read_union_graph
 from kg.validate import validate_graph
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
@@ -84,6 +86,13 @@ def test_built_examples_same_report_as_pyshacl(tmp_path: Path) -> None:
     report = check_graph(union)
     assert report.conforms and report.focus_nodes > 100
     _same(union)
+    with open_store(tmp_path) as store:  # what `kg build` checks: the store itself
+        assert check_store(store) == report
+    outputs = [
+        CliRunner().invoke(main, ["validate", "-g", str(tmp_path), "--engine", engine]).output
+        for engine in ("pyshacl", "sparql")
+    ]
+    assert outputs[0] == outputs[1] == f"OK: {report.focus_nodes} focus nodes conform\n"
 
 
 def test_shapes_beyond_the_compiled_subset_are_refused() -> None:

@@ -318,20 +318,22 @@ def test_validate_read_graph_for_validation_bad_turtle(tmp_path: Path) -> None:
         read_graph_for_validation(outdir)
 
 
-def test_validate_cli_conforming_exits_zero(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["pyshacl", "sparql"])
+def test_validate_cli_conforming_exits_zero(tmp_path: Path, engine: str) -> None:
     from kg.cli.validate import validate_command
 
     outdir = _write_outdir(tmp_path, GOOD)
-    result = CliRunner().invoke(validate_command, ["-g", str(outdir)])
+    result = CliRunner().invoke(validate_command, ["-g", str(outdir), "--engine", engine])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "OK: 8 focus nodes conform"
 
 
-def test_validate_cli_broken_exits_one_with_message(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["pyshacl", "sparql"])
+def test_validate_cli_broken_exits_one_with_message(tmp_path: Path, engine: str) -> None:
     from kg.cli.validate import validate_command
 
     outdir = _write_outdir(tmp_path, GOOD.replace("pk:confidence 0.85", "pk:confidence 1.5"))
-    result = CliRunner().invoke(validate_command, ["-g", str(outdir)])
+    result = CliRunner().invoke(validate_command, ["-g", str(outdir), "--engine", engine])
     assert result.exit_code == 1
     assert f"{EVENT} (MiG-31 intercepted B-1B) pk:confidence" in result.output
     assert "from 0 to 1" in result.output
