@@ -144,12 +144,18 @@ def measure_speed(
         lambda: list(extractor.run(articles, batch_size=batch_size, n_process=2)), repeats
     )
     log(f"    {words / out['extract2']['wall']:,.0f} words/s")
-    out["dask"] = measure_dask(articles, repeats, batch_size)
+    # (e) before Dask, which leaves an event loop and threads in this process; workers=1 and 2
+    # alternate, so that a slow spell of this shared machine does not fall on one of them only
     fresh_build(write_jsonl(corpus.with_name("warm.jsonl"), 8, 99), 1, batch_size)  # imports, caches
-    for workers in (1, 2):
-        log(f"(e) kg.pipeline.build, workers={workers}, fresh OUTDIR")
-        out[f"build{workers}"] = timed(partial(fresh_build, corpus, workers, batch_size), repeats)
-        log(f"    {words / out[f'build{workers}']['wall']:,.0f} words/s")
+    for _ in range(repeats):
+        for workers in (1, 2):
+            log(f"(e) kg.pipeline.build, workers={workers}, fresh OUTDIR")
+            run = timed(partial(fresh_build, corpus, workers, batch_size), 1)
+            log(f"    {words / run['wall']:,.0f} words/s")
+            best = out.get(f"build{workers}")
+            if best is None or run["wall"] < best["wall"]:
+                out[f"build{workers}"] = run
+    out["dask"] = measure_dask(articles, repeats, batch_size)
     return out
 
 

@@ -335,13 +335,15 @@ def assemble(
     """Rewrite graph.trig, the store, graph.ttl and the HTML from every cached article result.
 
     One article graph at a time is written out as TriG to a temporary file, which Oxigraph
-    then loads in chunks and which becomes graph.trig; graph.ttl is dumped from the store's
-    union, and the SHACL shapes are checked by SPARQL queries on the store (`kg.shapecheck`).
-    Graphs up to `IN_MEMORY_MAX_TRIPLES` are also kept as one rdflib graph for the HTML pages
-    (`kg viz --max-nodes` for more). With `infer`, RDFS inferences go into the named graph
-    `id:graph/inferred` (this holds the union in memory). Without `store`, the store is built in
-    a temporary folder and removed. With more than one of `workers`, the pages are drawn while
-    the store loads (in a thread: Oxigraph releases the GIL); with one, all runs in turn.
+    then loads in chunks and which becomes graph.trig. graph.ttl is dumped from a store of the
+    union, and the SHACL shapes are checked by SPARQL queries on it (`kg.shapecheck`): an
+    in-memory store for graphs up to `IN_MEMORY_MAX_TRIPLES`, which are also drawn as HTML
+    pages, else the new on-disk store (`kg viz --max-nodes` draws those). New files wait in a
+    staging folder and the new store beside the old one until all are complete, so an error or
+    Ctrl-C leaves the previous outputs. With `infer`, RDFS inferences go into the named graph
+    `id:graph/inferred` (this holds the union in memory). Without `store`, the store is built
+    in a temporary folder and removed. `workers` above one lets the pages (a forked process)
+    and the store load (a thread) run beside graph.ttl and the SHACL check.
     """
     import shutil
     import tempfile

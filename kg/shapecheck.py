@@ -12,6 +12,9 @@ min/maxInclusive, min/maxExclusive, min/maxLength, lessThan, class, in, and node
 shape). A shape using anything else raises `UnsupportedShape`; the caller then runs pyshacl,
 which stays the reference (`kg validate`). tests/test_shapecheck.py checks that both engines
 report the same results, on built graphs and on graphs broken on purpose for each constraint.
+One difference is by design: the store keeps numeric literals in canonical form ("1.0" as a
+decimal reads back as "1"), so length and pattern constraints see that form, as pyshacl does
+on a graph read back from the store.
 """
 
 from __future__ import annotations
@@ -78,24 +81,31 @@ class _Result:
 
 
 def check_store(
-    store: GraphStore, shapes: Graph | None = None, hierarchy: Graph | None = None
+    store: GraphStore,
+    shapes: Graph | None = None,
+    hierarchy: Graph | None = None,
+    *,
+    names: Graph | None = None,
 ) -> ValidationReport:
-    """Check the default graph of `store` (for the build's stores: the union of all graphs)."""
+    """Check the default graph of `store` (for the build's stores: the union of all graphs).
+
+    `names` gives the prefixes values are shown with (default: rdflib's standard ones).
+    """
 
     def rows(query: str) -> list[tuple[Node | None, ...]]:
         return [tuple(_rdflib(term) for term in row) for row in store.query(query).rows]
 
-    return _check(rows, shapes, hierarchy)
+    return _check(rows, shapes, hierarchy, names or Graph())
 
 
 def check_graph(
     graph: Graph, shapes: Graph | None = None, hierarchy: Graph | None = None
 ) -> ValidationReport:
-    """Check an rdflib graph (copied into an in-memory store)."""
-    return check_store(memory_store(graph), shapes, hierarchy)
+    """Check an rdflib graph (copied into an in-memory store), showing values with its prefixes."""
+    return check_store(memory_store(graph), shapes, hierarchy, names=graph)
 
 
-def _check(rows: Rows, shapes: Graph | None, hierarchy: Graph | None) -> ValidationReport:
+def _check(rows: Rows, shapes: Graph | None, hierarchy: Graph | None, names: Graph) -> ValidationReport:
     from kg.ontology import class_hierarchy, read_shapes
 
     shapes = read_shapes() if shapes is None else shapes
@@ -117,7 +127,7 @@ def _check(rows: Rows, shapes: Graph | None, hierarchy: Graph | None) -> Validat
         focus.append(f"{{ {pattern('this')} }}")
         results += checker.run(shape, pattern)
     count = rows(f"SELECT (COUNT(DISTINCT ?this) AS ?n) WHERE {{ {' UNION '.join(focus)} }}") if focus else []
-    return _report(rows, shapes, results, int(str(count[0][0])) if count else 0)
+    return _report(rows, shapes, names, results, int(str(count[0][0])) if count else 0)
 
 
 class _Checker:
@@ -126,6 +136,7 @@ class _Checker:
         self.shapes = shapes
         self.subclass_pairs = subclass_pairs
         self._reading: set[Node] = set()
+        self._nested = 0
 
     # ------------------------------------------------------------ reading shapes
 
@@ -271,8 +282,8 @@ class _Checker:
             classes = " ".join(_n3(c) for c in sorted(self._subclasses([param]), key=str))
             return f"NOT EXISTS {{ ?value {_RDF_TYPE} ?class . VALUES ?class {{ {classes} }} }}"
         if kind == SH["in"]:
-            members = ", ".join(_n3(m) for m in Collection(self.shapes, param))
-            return f"!sameTerm(?value, ?value) || ?value NOT IN ({members})"
+            members = [f"sameTerm(?value, {_n3(m)})" for m in Collection(self.shapes, param)]
+            return f"!({' || '.join(members) or 'false'})"  # SHACL compares terms, not values
         raise UnsupportedShape(f"constraint {kind}")  # pragma: no cover (guarded by _SUPPORTED)
 
     def _node(self, shape: _Shape, focus: Callable[[str], str], nested: Node) -> list[_Result]:
@@ -280,10 +291,12 @@ class _Checker:
         inner = self.read_shape(nested)
         if inner is None:
             return []
-        values = f"?f {shape.path} ?v ." if shape.path else "BIND (?f AS ?v)"
+        self._nested += 1
+        outer = f"outer{self._nested}"  # one name per level: nested shapes may nest again
 
         def value_focus(v: str) -> str:
-            return f"{{ SELECT DISTINCT ?{v} WHERE {{ {focus('f')} {values.replace('?v', '?' + v)} }} }}"
+            values = f"?{outer} {shape.path} ?{v} ." if shape.path else f"BIND (?{outer} AS ?{v})"
+            return f"{{ SELECT DISTINCT ?{v} WHERE {{ {focus(outer)} {values} }} }}"
 
         failing = {r.focus for r in self.run(inner, value_focus)}
         if not failing:
@@ -293,8 +306,9 @@ class _Checker:
         return [_Result(r[0], shape, "node", r[1]) for r in rows if r[1] in failing and r[0] is not None]
 
 
-def _report(rows: Rows, shapes: Graph, results: list[_Result], focus_count: int) -> ValidationReport:
-    data_names = Graph()  # the namespace bindings `kg.validate` renders values with
+def _report(
+    rows: Rows, shapes: Graph, names: Graph, results: list[_Result], focus_count: int
+) -> ValidationReport:
     labels: dict[Node, str] = {}
     nodes = {r.focus for r in results if not isinstance(r.focus, Literal)}
     if nodes:
@@ -308,11 +322,11 @@ def _report(rows: Rows, shapes: Graph, results: list[_Result], focus_count: int)
         Violation(
             focus=f"_:{r.focus}" if isinstance(r.focus, BNode) else str(r.focus),
             focus_label=labels.get(r.focus, ""),
-            path=_short(shapes, r.shape.path_node) if isinstance(r.shape.path_node, URIRef) else "",
+            path=_short(shapes, r.shape.path_node) if r.shape.path_node is not None else "",
             message="; ".join(r.shape.messages) or f"{r.constraint} constraint not met",
             severity=r.shape.severity,
             constraint=r.constraint,
-            value=_short(data_names, r.value) if r.value is not None and r.value != r.focus else "",
+            value=_short(names, r.value) if r.value is not None and r.value != r.focus else "",
         )
         for r in results
     }
