@@ -41,6 +41,7 @@ from kg.rdf import NamedGraph, bind_prefixes, to_dataset, union_graph
 from kg.records import Article, ArticleResult, Notice, Skipped
 
 if TYPE_CHECKING:
+    from kg.rdf import TrigWriter
     from kg.store import GraphStore
 
 MANIFEST = "manifest.json"
@@ -401,7 +402,7 @@ def assemble(
 
 
 def _write_graphs(
-    graphs: Iterable[NamedGraph], total: int, trig: Any, progress: Progress | None
+    graphs: Iterable[NamedGraph], total: int, trig: TrigWriter, progress: Progress | None
 ) -> set[tuple[Any, Any, Any]] | None:
     """Every named graph into `trig`; returns the union of them all while it is small, else None."""
     union: set[tuple[Any, Any, Any]] | None = set()
@@ -417,7 +418,7 @@ def _write_graphs(
 
 
 def _write_outputs(
-    trig: Any,
+    trig: TrigWriter,
     union: set[tuple[Any, Any, Any]] | None,
     store_dir: Path,
     staging: Path,

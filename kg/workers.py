@@ -94,7 +94,7 @@ def extract_in_processes(
             results, pool = _collect(pending, pool, processes, context)
             yield from results
     finally:
-        _stop(pool, pending)
+        _stop(pool)
         _EXTRACTOR = None
 
 
@@ -111,7 +111,7 @@ def _collect(
     except BrokenProcessPool as exc:
         lost = [article for batch, _ in pending for article in batch]
         pending.clear()
-        _stop(pool, pending)
+        _stop(pool)
         reason = f"a worker process died while extracting it ({exc}); run kg build again to retry"
         fresh = _forked_pool(processes, context)
         return [Skipped(a.path or a.doc_id, reason) for a in lost], fresh
@@ -119,13 +119,8 @@ def _collect(
     return results, pool
 
 
-def _stop(
-    pool: ProcessPoolExecutor,
-    pending: deque[tuple[list[Article], Future[list[ArticleResult | Skipped]]]],
-) -> None:
-    """Shut the pool down at once: on an interrupt the running batches are not waited for."""
-    for _, future in pending:
-        future.cancel()
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Shut the pool down at once: queued work is cancelled, running work is not waited for."""
     processes = list(getattr(pool, "_processes", {}).values())  # no public way to stop them
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
@@ -191,4 +186,4 @@ class Background(Generic[T]):
         if isinstance(pool, ThreadPoolExecutor):
             pool.shutdown(wait=True)  # a thread cannot be killed; it must not outlive its inputs
         else:
-            _stop(pool, deque())
+            _stop(pool)

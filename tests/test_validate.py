@@ -251,7 +251,7 @@ def test_validate_broken_graph_names_focus_node(
     old: str, new: str, focus: str, path: str, constraint: str, words: str
 ) -> None:
     report = validate_graph(_broken(old, new))
-    assert validate_graph(_broken(old, new), private=True) == report  # the build's in-place check
+    assert validate_graph(_broken(old, new), private=True) == report  # `kg validate`'s in-place check
     assert not report.conforms
     matching = [v for v in report.violations if v.focus == focus and v.path == path]
     assert matching, report.lines()

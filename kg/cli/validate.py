@@ -27,7 +27,7 @@ def validate_command(outdir: Path, engine: str) -> None:
     if engine == "sparql":
         report = _sparql_report(outdir)
     else:
-        report = validate_graph(read_graph_for_validation(outdir))
+        report = validate_graph(read_graph_for_validation(outdir), private=True)  # read for this alone
     for line in report.lines():
         click.echo(line)
     if not report.conforms:
