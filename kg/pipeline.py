@@ -381,9 +381,12 @@ def assemble(
             progress=progress,
         )
         commit_store(new_store, store_dir)  # all is ready: the old files go, the new ones come in
-        summary.outputs.update({name: path.replace(outdir / name) for name, path in files.items()})
+        moved = {name: path.replace(outdir / name) for name, path in files.items()}
+        for name in ("graph.trig", "graph.ttl"):
+            summary.outputs[name] = moved.pop(name)
         if store:
             summary.outputs["store"] = store_dir
+        summary.outputs.update(moved)  # the pages
     finally:
         trig.close()
         for folder in (staging, scratch):
