@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 import time
 from collections import Counter
@@ -363,8 +364,9 @@ def assemble(
     if infer:
         graphs = _with_inferred(list(graphs))
     trig = TrigWriter()
-    staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=outdir))  # new files, moved in last
-    scratch = None if store else Path(tempfile.mkdtemp(prefix=".kg-store-", dir=outdir))
+    _remove_orphans(outdir)
+    staging = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}staging-{os.getpid()}-", dir=outdir))  # moved in last
+    scratch = None if store else Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}store-{os.getpid()}-", dir=outdir))
     store_dir = outdir / "store" if scratch is None else scratch / "store"
     try:
         union = _write_graphs(graphs, len(results) + 1, trig, progress)
@@ -402,6 +404,30 @@ def assemble(
             + (f" (removed the older {' and '.join(stale)})" if stale else "")
         )
     (outdir / PENDING).unlink(missing_ok=True)
+
+
+#: Prefix of the folders a build works in inside OUTDIR; the creator's pid follows.
+_SCRATCH = ".kg-"
+
+
+def _remove_orphans(outdir: Path) -> None:
+    """Delete work folders left by builds that were killed (their process is gone)."""
+    import shutil
+
+    for folder in outdir.glob(f"{_SCRATCH}*-*-*"):
+        pid = folder.name.removeprefix(_SCRATCH).split("-")[1]
+        if folder.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _write_graphs(

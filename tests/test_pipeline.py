@@ -223,3 +223,22 @@ def test_pipeline_without_pages_never_builds_an_rdflib_graph(tmp_path, monkeypat
     summary = build([_copy([A], tmp_path / "in")], tmp_path / "out", html=False)
     assert summary.triples == len(_graph(tmp_path / "out")) > 0
     assert not (tmp_path / "out" / "graph.html").exists()
+
+
+def test_pipeline_removes_work_folders_of_killed_builds_only(tmp_path):
+    """A build killed outright leaves .kg-* work folders; the next build removes those of dead processes."""
+    import os
+    import subprocess
+
+    out = tmp_path / "out"
+    out.mkdir()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    orphan = out / f".kg-staging-{gone.pid}-x1y2"
+    running = out / f".kg-staging-{os.getpid()}-x3y4"  # a build still at work
+    for folder in (orphan, running):
+        folder.mkdir()
+        (folder / "graph.ttl").write_text("partial", encoding="utf-8")
+    build([_copy([A], tmp_path / "in")], out, html=False)
+    assert not orphan.exists() and running.exists()
+    assert [p.name for p in out.iterdir() if p.name.startswith(".kg-")] == [running.name]
