@@ -369,11 +369,13 @@ def assemble(
     scratch = None if store else Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}store-{os.getpid()}-", dir=outdir))
     store_dir = outdir / "store" if scratch is None else scratch / "store"
     try:
-        union = _write_graphs(graphs, len(results) + 1, trig, progress)
+        union = _write_graphs(graphs, len(results) + 1, trig, progress, keep_union=html)
         del results, graphs  # the store load needs neither
+        small = union is not None if html else trig.triples <= IN_MEMORY_MAX_TRIPLES
         new_store, files = _write_outputs(
             trig,
             union,
+            small,
             store_dir,
             staging,
             summary,
@@ -431,10 +433,16 @@ def _alive(pid: int) -> bool:
 
 
 def _write_graphs(
-    graphs: Iterable[NamedGraph], total: int, trig: TrigWriter, progress: Progress | None
+    graphs: Iterable[NamedGraph],
+    total: int,
+    trig: TrigWriter,
+    progress: Progress | None,
+    *,
+    keep_union: bool,
 ) -> set[tuple[Any, Any, Any]] | None:
-    """Every named graph into `trig`; returns the union of them all while it is small, else None."""
-    union: set[tuple[Any, Any, Any]] | None = set()
+    """Every named graph into `trig`; with `keep_union`, returns the union of them all while it is
+    small (for the pages), else None."""
+    union: set[tuple[Any, Any, Any]] | None = set() if keep_union else None
     for done, graph in enumerate(graphs, start=1):
         trig.add(graph)
         if union is not None:
@@ -449,6 +457,7 @@ def _write_graphs(
 def _write_outputs(
     trig: TrigWriter,
     union: set[tuple[Any, Any, Any]] | None,
+    small: bool,
     store_dir: Path,
     staging: Path,
     summary: BuildSummary,
@@ -461,7 +470,7 @@ def _write_outputs(
     """A new store beside `store_dir` (for the caller to commit), and graph.trig, graph.ttl and the
     pages in `staging`.
 
-    A small graph (`union` given) is also loaded into an in-memory store, from which graph.ttl
+    A `small` graph is also loaded into an in-memory store, from which graph.ttl
     and the SHACL check read several times faster. With workers to spare, three things run at
     once: the pages in a forked process (Python), the on-disk store in a thread (Oxigraph
     releases the GIL), graph.ttl and the SHACL check here.
@@ -469,22 +478,22 @@ def _write_outputs(
     from kg.store import discard_store, load_store_from_trig, open_store, union_memory_store
     from kg.workers import Background
 
-    side = workers > 1 and union is not None
+    side = workers > 1 and small
     cancel = threading.Event()  # stops the store load (between chunks) when this build fails
     pages: Background[dict[str, Path]] | None = None
     loading: Background[Path] | None = None
     new_store: Path | None = None
     try:
-        if union is not None and html:
+        if union is not None:  # kept only for the pages
             pages = Background(partial(_draw_pages, union, staging), "process" if side else "inline")
         chunks = _reporting(trig.chunks(), trig.triples, progress, cancel)
         loading = Background(partial(load_store_from_trig, chunks, store_dir), "thread" if side else "inline")
-        if union is not None:  # while the store loads
+        if small:  # while the store loads
             with union_memory_store(trig.chunks()) as source:
                 summary.triples = _write_turtle_and_check(source, staging, summary, validate=validate)
         files = {"graph.trig": write_atomic_chunks(staging / "graph.trig", trig.text())}
         new_store = loading.result()
-        if union is None:
+        if not small:
             with open_store(new_store) as source:
                 summary.triples = _write_turtle_and_check(source, staging, summary, validate=validate)
         files["graph.ttl"] = staging / "graph.ttl"
