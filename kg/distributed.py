@@ -15,12 +15,12 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from kg.cache import from_json, to_json
 from kg.errors import KgError
 from kg.records import Article, ArticleResult, Skipped
+from kg.workers import batches
 
 if TYPE_CHECKING:
     from kg.pipeline import Extractor
@@ -79,12 +79,6 @@ def _import_distributed() -> Any:
     except ImportError as exc:
         raise KgError(f"--dask needs dask.distributed, which is not installed: {_INSTALL}") from exc
     return distributed
-
-
-def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    it = iter(articles)
-    while batch := list(islice(it, size)):
-        yield batch
 
 
 def extract_with_dask(
@@ -172,7 +166,7 @@ def _extract(
     limit = 2 * max(workers, 1)
     pending: deque[Any] = deque()
     try:
-        for batch in _batches(articles, batch_size):
+        for batch in batches(articles, batch_size):
             pending.append(client.submit(extract_batch, batch, model, batch_size, pure=False))
             while len(pending) >= limit:
                 yield from _collect(pending.popleft())

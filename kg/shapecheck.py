@@ -30,7 +30,7 @@ from rdflib.term import Node
 from kg.errors import KgError
 from kg.results import Term
 from kg.store import GraphStore, memory_store
-from kg.validate import ValidationReport, Violation, _short
+from kg.validate import ValidationReport, Violation, _short, _subclasses
 
 __all__ = ["UnsupportedShape", "check_graph", "check_store"]
 
@@ -110,11 +110,11 @@ def _check(rows: Rows, shapes: Graph | None, hierarchy: Graph | None, names: Gra
 
     shapes = read_shapes() if shapes is None else shapes
     hierarchy = class_hierarchy() if hierarchy is None else hierarchy
-    subclass_pairs: set[tuple[Node, Node]] = set(hierarchy.subject_objects(RDFS.subClassOf))
+    in_data = Graph()  # the data's own rdfs:subClassOf statements, beside the ontology's
     for sub, sup in rows(f"SELECT ?s ?o WHERE {{ ?s {_SUBCLASS} ?o }}"):
         if sub is not None and sup is not None:
-            subclass_pairs.add((sub, sup))
-    checker = _Checker(rows, shapes, subclass_pairs)
+            in_data.add((sub, RDFS.subClassOf, sup))
+    checker = _Checker(rows, shapes, (hierarchy, in_data))
     results: list[_Result] = []
     focus: list[str] = []
     for node in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
@@ -131,10 +131,10 @@ def _check(rows: Rows, shapes: Graph | None, hierarchy: Graph | None, names: Gra
 
 
 class _Checker:
-    def __init__(self, rows: Rows, shapes: Graph, subclass_pairs: set[tuple[Node, Node]]) -> None:
+    def __init__(self, rows: Rows, shapes: Graph, class_graphs: tuple[Graph, ...]) -> None:
         self.rows = rows
         self.shapes = shapes
-        self.subclass_pairs = subclass_pairs
+        self.class_graphs = class_graphs
         self._reading: set[Node] = set()
         self._nested = 0
 
@@ -190,15 +190,7 @@ class _Checker:
         return lambda v: template.replace("?__v", f"?{v}")
 
     def _subclasses(self, classes: Iterable[Node]) -> set[Node]:
-        found = set(classes)
-        todo = list(found)
-        while todo:
-            parent = todo.pop()
-            for sub, sup in self.subclass_pairs:
-                if sup == parent and sub not in found:
-                    found.add(sub)
-                    todo.append(sub)
-        return found
+        return {sub for cls in classes for sub in _subclasses(self.class_graphs, cls)}
 
     # ------------------------------------------------------------ running constraints
 

@@ -29,7 +29,7 @@ from kg.records import Article, ArticleResult, Skipped
 if TYPE_CHECKING:
     from kg.pipeline import Extractor
 
-__all__ = ["Background", "extract_in_processes"]
+__all__ = ["Background", "batches", "extract_in_processes"]
 
 # The parent's Extractor, set just before the pool forks its workers, which inherit it.
 _EXTRACTOR: Extractor | None = None
@@ -63,7 +63,8 @@ def _extract_batch(batch: list[Article], batch_size: int) -> list[ArticleResult 
     return list(_EXTRACTOR.run(batch, batch_size=batch_size))
 
 
-def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Consecutive lists of `size` articles (the last may be shorter), read lazily."""
     it = iter(articles)
     while batch := list(islice(it, size)):
         yield batch
@@ -81,11 +82,10 @@ def extract_in_processes(
     global _EXTRACTOR
     _EXTRACTOR = extractor
     context = multiprocessing.get_context("fork")
-    batches = _batches(articles, batch_size)
     pending: deque[tuple[list[Article], Future[list[ArticleResult | Skipped]]]] = deque()
     pool = _forked_pool(processes, context)
     try:
-        for batch in batches:
+        for batch in batches(articles, batch_size):
             pending.append((batch, pool.submit(_extract_batch, batch, batch_size)))
             while len(pending) >= 2 * processes:
                 results, pool = _collect(pending, pool, processes, context)
