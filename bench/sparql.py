@@ -46,8 +46,8 @@ from typing import Any
 import rdflib
 from results import RESULTS, append_run
 
-from kg.query import LibraryQuery, bind_params, list_queries, run_library_query
-from kg.store import load_store, write_store
+from kg.graph.query import LibraryQuery, bind_params, list_queries, run_library_query
+from kg.graph.store import load_store, write_store
 
 ROOT = Path(__file__).resolve().parent
 HEADING = "## SPARQL (bench/sparql.py)"
@@ -389,7 +389,7 @@ def _in_subprocess(nq: Path, workdir: Path, runs: int) -> dict[str, Any]:
 
 
 def store_phase(nq: Path, workdir: Path, runs: int) -> dict[str, Any]:
-    """Bulk-load the N-Quads into an on-disk store laid out as `kg.store.write_store` does
+    """Bulk-load the N-Quads into an on-disk store laid out as `kg.graph.store.write_store` does
     (named graphs + their union in the default graph), then time every library query."""
     import pyoxigraph
 
@@ -432,7 +432,7 @@ def bench_size(target: int, runs: int, cap: float, with_rdflib: bool, workdir: P
     ds.parse(nq, format="nquads")
     report["rdflib_parse_s"] = time.perf_counter() - t0
     report["rss_after_rdflib_mb"] = peak_rss_mb()
-    # the builder's path: kg.store.write_store(rdflib Dataset)
+    # the builder's path: kg.graph.store.write_store(rdflib Dataset)
     t0 = time.perf_counter()
     write_store(ds, workdir / "ws" / "store")
     report["write_store_s"] = time.perf_counter() - t0
@@ -457,7 +457,7 @@ def render(report: dict[str, Any], cap: float) -> str:
         f"- load: Oxigraph bulk load of the N-Quads {report['ox_bulk_load_s']:.1f} s "
         f"(+ {report['ox_union_s']:.1f} s to copy the union into the default graph: "
         f"{report['ox_quads']:,} quads stored); "
-        f"`kg.store.write_store` from an rdflib Dataset {report['write_store_s']:.1f} s; "
+        f"`kg.graph.store.write_store` from an rdflib Dataset {report['write_store_s']:.1f} s; "
         f"rdflib parse {report['rdflib_parse_s']:.1f} s",
         f"- peak RSS: {report['peak_rss_mb']:.0f} MB for the Oxigraph process (load + queries), "
         f"{report['rss_after_rdflib_mb']:.0f} MB with the rdflib Dataset loaded",

@@ -3,13 +3,13 @@
 Measures, in one run, on a synthetic corpus from bench/corpus.py:
 
 (a) words/second of bare `nlp.pipe`: `spacy.load(model)` as shipped, and the project's
-    pipeline (`kg.nlp.load_pipeline()`: gazetteer ruler + custom components);
+    pipeline (`kg.nlp.pipeline.load_pipeline()`: gazetteer ruler + custom components);
 (b) words/second of the build's extraction (`Extractor.run`: NLP + extraction + linking),
     one process, and the ratio (b)/(a) for both kinds of (a);
-(c) `Extractor.run` with `n_process=2` (two forked worker processes, `kg.workers`) against
+(c) `extract_in_processes` with two forked worker processes (`kg.build.workers`) against
     1, and Dask with 2 local workers
     (steady state, cluster already warm) against 1 process;
-(e) `kg.pipeline.build` end to end on the same corpus into a fresh OUTDIR (reading the JSONL,
+(e) `kg.build.pipeline.build` end to end on the same corpus into a fresh OUTDIR (reading the JSONL,
     extraction, the store, graph.trig/.ttl, SHACL check, HTML pages), with `workers=1` and
     `workers=2`, each in a fresh process that has loaded the model and built a small warm-up
     corpus first: what a user of `kg build` gets, without the start-up;
@@ -88,10 +88,10 @@ def timed(run: Callable[[], Any], repeats: int) -> dict[str, float]:
 
 
 def model_name() -> str:
-    """The spaCy package `kg.nlp` loads by default (the first of its defaults that is installed)."""
+    """The spaCy package `kg.nlp.pipeline` loads by default (the first of its defaults that is installed)."""
     import spacy
 
-    from kg.nlp import DEFAULT_MODELS
+    from kg.nlp.pipeline import DEFAULT_MODELS
 
     for name in DEFAULT_MODELS:
         if spacy.util.is_package(name):
@@ -100,8 +100,8 @@ def model_name() -> str:
 
 
 def read_articles(path: Path) -> list[Any]:
-    from kg.ingest import iter_articles
     from kg.records import Article
+    from kg.text.readers import iter_articles
 
     return [a for a in iter_articles([path]) if isinstance(a, Article)]
 
@@ -111,8 +111,9 @@ def measure_speed(
 ) -> dict[str, Any]:
     import spacy
 
-    from kg.nlp import load_pipeline
-    from kg.pipeline import Extractor
+    from kg.build.workers import extract_in_processes
+    from kg.extract.extractor import Extractor
+    from kg.nlp.pipeline import load_pipeline
 
     texts = [a.text for a in articles]
     words = sum(len(t.split()) for t in texts)
@@ -134,15 +135,15 @@ def measure_speed(
     log(f"(a) bare spacy.load({model!r}).pipe over {len(articles)} articles, {words:,} words")
     out["bare"] = timed(lambda: list(bare.pipe(texts, batch_size=batch_size)), repeats)
     log(f"    {words / out['bare']['wall']:,.0f} words/s")
-    log("(a) kg.nlp.load_pipeline().pipe")
+    log("(a) kg.nlp.pipeline.load_pipeline().pipe")
     out["kg_nlp"] = timed(lambda: list(kg_nlp.pipe(texts, batch_size=batch_size)), repeats)
     log(f"    {words / out['kg_nlp']['wall']:,.0f} words/s")
     log("(b) Extractor.run, one process")
     out["extract1"] = timed(lambda: list(extractor.run(articles, batch_size=batch_size)), repeats)
     log(f"    {words / out['extract1']['wall']:,.0f} words/s")
-    log("(c) Extractor.run, n_process=2")
+    log("(c) extract_in_processes, 2 processes")
     out["extract2"] = timed(
-        lambda: list(extractor.run(articles, batch_size=batch_size, n_process=2)), repeats
+        lambda: list(extract_in_processes(extractor, articles, processes=2, batch_size=batch_size)), repeats
     )
     log(f"    {words / out['extract2']['wall']:,.0f} words/s")
     # (e) each build in a fresh process (model loaded and warmed first), as `kg build` runs:
@@ -151,7 +152,7 @@ def measure_speed(
     # this shared machine does not fall on one of them only.
     for _ in range(repeats):
         for workers in (1, 2):
-            log(f"(e) kg.pipeline.build, workers={workers}, fresh process and OUTDIR")
+            log(f"(e) kg.build.pipeline.build, workers={workers}, fresh process and OUTDIR")
             run = isolated_build(corpus, workers, batch_size)
             log(f"    {words / run['wall']:,.0f} words/s")
             best = out.get(f"build{workers}")
@@ -174,7 +175,7 @@ def isolated_build(corpus: Path, workers: int, batch_size: int) -> dict[str, flo
 
 def one_build(corpus: Path, workers: int, batch_size: int) -> None:
     """The child of `isolated_build`: warm up, time one build, print the numbers as JSON."""
-    from kg.nlp import load_pipeline
+    from kg.nlp.pipeline import load_pipeline
 
     load_pipeline()
     fresh_build(write_jsonl(corpus.with_name(f"warm-{os.getpid()}.jsonl"), 8, 99), workers, batch_size)
@@ -183,7 +184,7 @@ def one_build(corpus: Path, workers: int, batch_size: int) -> None:
 
 
 def fresh_build(corpus: Path, workers: int, batch_size: int) -> None:
-    from kg.pipeline import build
+    from kg.build.pipeline import build
 
     with tempfile.TemporaryDirectory(prefix="kg-build-", dir=corpus.parent) as outdir:
         summary = build([corpus], Path(outdir), workers=workers, batch_size=batch_size)
@@ -198,7 +199,7 @@ def measure_dask(articles: list[Any], repeats: int, batch_size: int) -> dict[str
     except ImportError:
         log("(c) dask: not installed, skipped")
         return None
-    from kg.distributed import extract_with_dask
+    from kg.build.distributed import extract_with_dask
 
     log("(c) Dask LocalCluster, 2 workers: start and warm up")
     started = time.perf_counter()
@@ -331,7 +332,7 @@ def render(header: str, speed: dict[str, Any] | None, big: dict[str, Any] | None
             "| measurement | wall s | CPU s | words/s (wall) | words/s (CPU) | load avg |",
             "|---|---:|---:|---:|---:|---:|",
             row("(a) bare `spacy.load(model).pipe`", speed["bare"]),
-            row("(a) `kg.nlp.load_pipeline().pipe`", speed["kg_nlp"]),
+            row("(a) `kg.nlp.pipeline.load_pipeline().pipe`", speed["kg_nlp"]),
             row("(b) `Extractor.run`, 1 process", speed["extract1"]),
             row("(c) `Extractor.run`, `n_process=2` (2 worker processes)", speed["extract2"]),
             row("(e) `build()` end to end, workers=1", speed["build1"]),

@@ -1,7 +1,7 @@
 """Benchmark graph.html: a synthetic 5,000-node / 15,000-edge graph against a 500-node baseline.
 
 Generates RDF shaped like graph.ttl (entities with subclasses, facts, events with evidence and
-articles), projects it with kg.project.to_networkx, renders it with kg.render.write_html, opens
+articles), projects it with kg.graph.project.to_networkx, renders it with kg.view.render.write_html, opens
 the page from file:// in Debian's headless Chromium with every other request aborted, and
 measures the time until the network has drawn once (the page sets window.__kgReady from
 vis' first `afterDrawing`, in ms since navigation start) and how fast a click on a node gets
@@ -30,8 +30,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from results import RESULTS, append_run
 
-from kg.project import to_networkx
-from kg.render import write_html
+from kg.graph.project import to_networkx
+from kg.view.render import write_html
 from kg.vocab import ID, PK
 
 CHROMIUM = "/usr/bin/chromium"

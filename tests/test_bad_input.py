@@ -83,9 +83,9 @@ def test_bad_input_failed_build_leaves_the_previous_outputs_intact(tmp_path):
 # A `kg build` that receives SIGINT (Ctrl-C) while it loads the store: a real process, a real signal.
 _INTERRUPTED_BUILD = """
 import os, signal, sys
-import kg.store
+import kg.graph.store
 
-load = kg.store.load_store_from_trig
+load = kg.graph.store.load_store_from_trig
 
 def load_then_ctrl_c(chunks, store_dir):
     def chunks_then_signal():
@@ -94,7 +94,7 @@ def load_then_ctrl_c(chunks, store_dir):
             os.kill(os.getpid(), signal.SIGINT)
     return load(chunks_then_signal(), store_dir)
 
-kg.store.load_store_from_trig = load_then_ctrl_c
+kg.graph.store.load_store_from_trig = load_then_ctrl_c
 from kg.cli import main
 main(sys.argv[1:], prog_name="kg")
 """
@@ -107,7 +107,7 @@ def test_bad_input_ctrl_c_while_writing_the_store_keeps_the_previous_graph_and_t
     import subprocess
     import sys
 
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     options = ["--workers", workers]
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from test_project import XSS_IMG, XSS_SCRIPT, sample_graph
 
-from kg.project import to_networkx
-from kg.render import write_html
-from kg.timeline import write_timeline
+from kg.graph.project import to_networkx
+from kg.view.render import write_html
+from kg.view.timeline import write_timeline
 from kg.vocab import ID
 
 CHROMIUM = "/usr/bin/chromium"

@@ -146,8 +146,8 @@ def test_cli_build_progress_bars_follow_each_phase_of_the_build(tmp_path):
     """On a terminal the build shows extraction, graph writing and store loading as they go."""
     import io
 
+    from kg.build.pipeline import build
     from kg.cli.build import ProgressBar
-    from kg.pipeline import build
 
     calls: list[tuple[str, int, int]] = []
     folder = article_folder(tmp_path / "in")

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from kg.build.distributed import _from_wire, _skipped_to_json, extract_with_dask
+from kg.build.pipeline import build
 from kg.cli import main
-from kg.distributed import _from_wire, _skipped_to_json, extract_with_dask
 from kg.errors import KgError
-from kg.pipeline import build
 from kg.records import Article, Skipped
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from kg.errors import InputError, KgError
-from kg.evaluate import (
+from kg.evaluation.score import (
     evaluate,
     family,
     format_scores,
@@ -28,7 +28,7 @@ from kg.evaluate import (
     score_graphs,
     to_json,
 )
-from kg.ontology import ontology_dir
+from kg.graph.ontology import ontology_dir
 
 SCORE_PY = Path(__file__).resolve().parents[2] / "shared/eval/score.py"
 

@@ -1,4 +1,4 @@
-"""`kg export` and `kg.export.write_export`: every format, from the store and from files."""
+"""`kg export` and `kg.graph.export.write_export`: every format, from the store and from files."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from rdflib.compare import isomorphic
 from test_query import GRAPH, example_dataset
 
 from kg.errors import InputError, StoreError
-from kg.export import CSV_HEADER, EXPORT_FORMATS, write_export
-from kg.store import read_union_graph, write_store
+from kg.graph.export import CSV_HEADER, EXPORT_FORMATS, write_export
+from kg.graph.store import read_union_graph, write_store
 from kg.vocab import ID, PK
 
 

@@ -33,7 +33,7 @@ def _norm(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def extractor():
-    from kg.pipeline import Extractor
+    from kg.extract.extractor import Extractor
 
     return Extractor()
 

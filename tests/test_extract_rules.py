@@ -1,4 +1,4 @@
-"""Relation rules of kg.extract, run on hand-built spaCy `Doc`s (no statistical model).
+"""Relation rules of kg.extract.rules, run on hand-built spaCy `Doc`s (no statistical model).
 
 Each case writes a sentence's dependency parse out by hand (head index, dependency label,
 coarse and fine tag, lemma) and names its entities with their canonical keys, so a rule is
@@ -14,9 +14,9 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from kg.extract import build_context, extract_relations
+from kg.extract.rules import build_context, extract_relations
 from kg.gazetteer import default_gazetteer
-from kg.nlp import surface_forms
+from kg.nlp.pipeline import surface_forms
 from kg.records import Article
 
 ARTICLE_DATE = dt.date(2025, 3, 14)

@@ -7,8 +7,8 @@ from rdflib import RDF, Dataset, Graph, Literal
 from rdflib.namespace import PROV, RDFS
 
 from kg.cli import main
-from kg.infer import INFERRED_GRAPH, inferred_triples, with_inferences
-from kg.ontology import read_ontology
+from kg.graph.infer import INFERRED_GRAPH, inferred_triples, with_inferences
+from kg.graph.ontology import read_ontology
 from kg.vocab import ID, PK
 
 TU95 = ID["aircraft/tu-95ms"]

@@ -1,4 +1,4 @@
-"""Tests for kg.ingest: paths in, Article/Notice/Skipped records out."""
+"""Tests for kg.text.readers: paths in, Article/Notice/Skipped records out."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.ingest import JsonFields, iter_articles, parse_date, parse_header, slugify, split_text
 from kg.records import Article, Notice, Skipped
+from kg.text.readers import JsonFields, iter_articles, parse_date, parse_header, slugify, split_text
 
 SEEDS = Path("/work/shared/corpus/seeds")
 
@@ -414,7 +414,7 @@ def test_ingest_jsonl_empty_file(tmp_path: Path) -> None:
 
 
 def test_ingest_jsonl_overlong_line_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kg.ingest.MIN_FILE_LIMIT", 0)  # the floor for real use is 64 MiB
+    monkeypatch.setattr("kg.text.readers.MIN_FILE_LIMIT", 0)  # the floor for real use is 64 MiB
     lines = [json.dumps({"text": "x" * 400}), json.dumps({"text": "short"})]
     path = write(tmp_path / "f.jsonl", "\n".join(lines))
     records = read(path, max_chars=5)  # 250 bytes a line at most
@@ -575,7 +575,7 @@ def test_ingest_split_text_bounded_and_lossless(text: str) -> None:
 
 
 def test_ingest_file_too_large_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kg.ingest.MIN_FILE_LIMIT", 0)  # the floor for real use is 64 MiB
+    monkeypatch.setattr("kg.text.readers.MIN_FILE_LIMIT", 0)  # the floor for real use is 64 MiB
     path = write(tmp_path / "big.txt", "a" * 600)
     (record,) = read(path, max_chars=10)
     assert isinstance(record, Skipped) and "too large" in record.reason

@@ -1,4 +1,4 @@
-"""Property tests for kg.ingest: any bytes in, only records out, and article text is never altered."""
+"""Property tests for kg.text.readers: any bytes in, only records out, and article text is never altered."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.ingest import iter_articles
 from kg.records import Article, Notice, Skipped
+from kg.text.readers import iter_articles
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

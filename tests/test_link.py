@@ -1,4 +1,4 @@
-"""kg.link: an article's mentions and relations become canonical entities.
+"""kg.extract.link: an article's mentions and relations become canonical entities.
 
 A bare family designation folds into the one variant of that family the article names;
 names seen only in teaser lines are dropped; a Location is an entity only as a deployment
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from kg.extract.link import article_entities, fold_map
 from kg.gazetteer import default_gazetteer
-from kg.link import article_entities, fold_map
 from kg.records import Evidence, Mention, Relation
 
 DOC = "d1"

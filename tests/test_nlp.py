@@ -1,4 +1,4 @@
-"""kg.nlp on the real model: the gazetteer entity ruler and the patterns for unseen names.
+"""kg.nlp.pipeline on the real model: the gazetteer entity ruler and the patterns for unseen names.
 
 Entities carry their kind as the label (Nation, Aircraft, Sea, Base, ...) and their
 canonical key in `ent.ent_id_`.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp import KINDS, load_pipeline
+from kg.nlp.pipeline import KINDS, load_pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -31,11 +31,11 @@ def test_nlp_pipeline_is_cached_and_ruler_runs_before_ner(nlp):
     assert load_pipeline() is nlp
     names = nlp.component_names
     assert names.index("gazetteer_ruler") < names.index("posture_names") < names.index("ner")
-    assert "ner" in nlp.disabled  # run per sentence by kg.nlp.place_finder
+    assert "ner" in nlp.disabled  # run per sentence by kg.nlp.pipeline.place_finder
 
 
 def test_nlp_place_finder_runs_the_ner_on_one_sentence_keeping_gazetteer_entities(nlp):
-    from kg.nlp import place_finder
+    from kg.nlp.pipeline import place_finder
 
     doc = nlp("Russia sent bombers to Latvia. The bombers landed at Fairford in Gloucestershire.")
     assert [(e.text, e.label_) for e in doc.ents] == [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
-from kg import ontology
+from kg.graph import ontology
 from kg.vocab import PK
 
 NS = str(PK._NS)

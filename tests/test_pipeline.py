@@ -13,7 +13,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL
 
-from kg.pipeline import build, remove_articles
+from kg.build.pipeline import build, remove_articles
 from kg.vocab import ID, PK
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,11 +49,12 @@ def test_pipeline_incremental_build_equals_building_all_at_once(tmp_path):
 
 def test_pipeline_build_interrupted_during_extraction_resumes_without_extracting_again(tmp_path, monkeypatch):
     """Ctrl-C after two of three articles: the next build extracts only the third."""
-    import kg.pipeline
+    import kg.build.pipeline
+    import kg.extract.extractor
 
     once = tmp_path / "once"
     build([_copy([A, B, C], tmp_path / "all")], once, html=False)
-    real_run = kg.pipeline.Extractor.run
+    real_run = kg.extract.extractor.Extractor.run
 
     def interrupted_run(self, articles, **kwargs):
         for n, result in enumerate(real_run(self, articles, **kwargs)):
@@ -62,11 +63,11 @@ def test_pipeline_build_interrupted_during_extraction_resumes_without_extracting
             yield result
 
     out = tmp_path / "out"
-    monkeypatch.setattr(kg.pipeline.Extractor, "run", interrupted_run)
+    monkeypatch.setattr(kg.extract.extractor.Extractor, "run", interrupted_run)
     with pytest.raises(KeyboardInterrupt):
         build([tmp_path / "all"], out, html=False)
     assert not (out / "manifest.json").exists() and not (out / "graph.ttl").exists()
-    monkeypatch.setattr(kg.pipeline.Extractor, "run", real_run)
+    monkeypatch.setattr(kg.extract.extractor.Extractor, "run", real_run)
     summary = build([tmp_path / "all"], out, html=False)
     assert (summary.resumed, summary.extracted, summary.unchanged) == (2, 1, 0)
     assert isomorphic(_graph(once), _graph(out))
@@ -157,7 +158,7 @@ def test_pipeline_seeds_then_examples_equals_all_at_once(tmp_path):
 
 
 def test_pipeline_every_built_graph_passes_shacl(tmp_path):
-    from kg.validate import validate_graph
+    from kg.graph.validate import validate_graph
 
     out = tmp_path / "out"
     inputs = [EXAMPLES, *([SEEDS] if SEEDS.is_dir() else [])]
@@ -168,12 +169,12 @@ def test_pipeline_every_built_graph_passes_shacl(tmp_path):
 
 def test_pipeline_graph_too_large_for_memory_skips_pages_and_removes_stale_pages(tmp_path, monkeypatch):
     """Above IN_MEMORY_MAX_TRIPLES the store and files are written, the HTML pages are not."""
-    import kg.pipeline
+    import kg.build.pipeline
 
     out = tmp_path / "out"
     build([_copy([A], tmp_path / "first")], out)
     assert (out / "graph.html").exists() and (out / "timeline.html").exists()
-    monkeypatch.setattr(kg.pipeline, "IN_MEMORY_MAX_TRIPLES", 10)
+    monkeypatch.setattr(kg.build.pipeline, "IN_MEMORY_MAX_TRIPLES", 10)
     summary = build([_copy([A, B], tmp_path / "second")], out)
     assert not (out / "graph.html").exists() and not (out / "timeline.html").exists()
     assert any("skipped above 10" in w and "removed the older graph.html" in w for w in summary.warnings)
@@ -196,12 +197,12 @@ def _strict_shapes(project_shapes):
 
 def test_pipeline_shacl_check_runs_on_the_store_at_any_size(tmp_path, monkeypatch):
     """The build's SHACL check is SPARQL on the store: it warns even where no page is drawn."""
-    import kg.ontology
-    import kg.pipeline
+    import kg.build.pipeline
+    import kg.graph.ontology
 
-    strict = _strict_shapes(kg.ontology.read_shapes())
-    monkeypatch.setattr(kg.ontology, "read_shapes", lambda: strict)
-    monkeypatch.setattr(kg.pipeline, "IN_MEMORY_MAX_TRIPLES", 10)
+    strict = _strict_shapes(kg.graph.ontology.read_shapes())
+    monkeypatch.setattr(kg.graph.ontology, "read_shapes", lambda: strict)
+    monkeypatch.setattr(kg.build.pipeline, "IN_MEMORY_MAX_TRIPLES", 10)
     summary = build([_copy([A, B], tmp_path / "in")], tmp_path / "out", store=False)
     found = [w for w in summary.warnings if w.startswith("SHACL: Violation") and "needs a reviewer" in w]
     assert len(found) == 2  # one per article
@@ -212,14 +213,14 @@ def test_pipeline_shacl_check_runs_on_the_store_at_any_size(tmp_path, monkeypatc
 
 def test_pipeline_without_pages_never_builds_an_rdflib_graph(tmp_path, monkeypatch):
     """`--no-html` builds need only the store and files; the SHACL check queries the store."""
-    import kg.pipeline
-    import kg.store
+    import kg.build.pipeline
+    import kg.graph.store
 
     def refuse(*_args, **_kwargs):
         raise AssertionError("an rdflib union graph was built")
 
-    monkeypatch.setattr(kg.store, "read_union_graph", refuse)
-    monkeypatch.setattr(kg.pipeline, "_rdflib_graph", refuse)
+    monkeypatch.setattr(kg.graph.store, "read_union_graph", refuse)
+    monkeypatch.setattr(kg.build.pipeline, "_rdflib_graph", refuse)
     summary = build([_copy([A], tmp_path / "in")], tmp_path / "out", html=False)
     assert summary.triples == len(_graph(tmp_path / "out")) > 0
     assert not (tmp_path / "out" / "graph.html").exists()

@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from kg.project import Source, to_events, to_networkx
+from kg.graph.project import Source, to_events, to_networkx
 from kg.vocab import ID, PK, WD
 
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")

@@ -14,9 +14,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import QueryError, StoreError
-from kg.query import bind_params, get_query, list_queries, parse_query_text, run_named, run_query
-from kg.results import QueryResult, Term, to_text
-from kg.store import memory_store, write_store
+from kg.graph.query import bind_params, get_query, list_queries, parse_query_text, run_named, run_query
+from kg.graph.results import QueryResult, Term, to_text
+from kg.graph.store import memory_store, write_store
 from kg.vocab import ID, PK, WD
 
 GRAPH = "https://w3id.org/posture-kg/id/graph/"

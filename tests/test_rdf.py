@@ -1,4 +1,4 @@
-"""kg.rdf: extraction records -> an rdflib Dataset (docs/rdf-model.md), with no NLP involved.
+"""kg.graph.rdf: extraction records -> an rdflib Dataset (docs/rdf-model.md), with no NLP involved.
 
 Each article contributes one named graph; the derived graph holds what follows from all of
 them: merged events' date, confidence and source count, and gazetteer facts between
@@ -16,10 +16,10 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV
 
-from kg.cache import ArticleSpool, from_json, read_results, to_json, write_result
+from kg.build.cache import ArticleSpool, from_json, read_results, to_json, write_result
 from kg.gazetteer import default_gazetteer
+from kg.graph.rdf import cluster_events, to_dataset, union_graph
 from kg.iris import DERIVED_GRAPH, article_iri, entity_iri, graph_iri
-from kg.rdf import cluster_events, to_dataset, union_graph
 from kg.records import Article, ArticleResult, Entity, Evidence, Relation
 from kg.vocab import PK
 
@@ -204,7 +204,7 @@ def test_rdf_merged_event_with_differing_counts_has_one_count_and_each_report_ke
     """One article says two bombers, another four: the event says four (the largest), once."""
     import dataclasses
 
-    from kg.validate import validate_graph
+    from kg.graph.validate import validate_graph
 
     two, four = intercept("a1", gaz), intercept("a2", gaz)
     four = dataclasses.replace(four, relations=(dataclasses.replace(four.relations[0], target_count=4),))

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from test_project import XSS_IMG, XSS_SCRIPT, sample_graph
 
 from kg.errors import KgError
-from kg.project import to_networkx
-from kg.render import FocusError, layout, resolve_focus, select, write_html
-from kg.timeline import write_timeline
+from kg.graph.project import to_networkx
+from kg.view.render import FocusError, layout, resolve_focus, select, write_html
+from kg.view.timeline import write_timeline
 from kg.vocab import ID
 
 MIG = str(ID["aircraft/mig-31"])

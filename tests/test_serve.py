@@ -20,7 +20,7 @@ import rdflib
 from click.testing import CliRunner
 from test_query import example_dataset
 
-from kg.store import write_store
+from kg.graph.store import write_store
 
 pytestmark = pytest.mark.slow
 
@@ -213,7 +213,7 @@ def test_serve_stops_cleanly_on_sigint(tmp_path: Path) -> None:
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
         # the store is free again: a writer can open it
-        from kg.store import open_store
+        from kg.graph.store import open_store
 
         with open_store(tmp_path, read_only=False) as store:
             assert len(store) > 0
@@ -242,7 +242,7 @@ def test_serve_allow_update_and_lock(tmp_path: Path) -> None:
             assert response.status in (200, 204)
         from kg.cli import main
         from kg.errors import StoreError
-        from kg.store import open_store
+        from kg.graph.store import open_store
 
         with pytest.raises(StoreError, match="holds it open for writing"):
             open_store(tmp_path)

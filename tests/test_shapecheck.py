@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from rdflib import Graph
 from test_validate import DEPLOYMENT, GOOD, _graph
 
+from kg.build.pipeline import build
 from kg.cli import main
-from kg.pipeline import build
-from kg.shapecheck import UnsupportedShape, check_graph, check_store
-from kg.store import open_store, read_union_graph
-from kg.validate import ValidationReport, validate_graph
+from kg.graph.shapecheck import UnsupportedShape, check_graph, check_store
+from kg.graph.store import open_store, read_union_graph
+from kg.graph.validate import ValidationReport, validate_graph
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
 

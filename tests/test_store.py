@@ -14,9 +14,9 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from test_query import GRAPH, example_dataset
 
-import kg.store
+import kg.graph.store
 from kg.errors import StoreError
-from kg.store import (
+from kg.graph.store import (
     has_store,
     open_store,
     read_dataset,
@@ -61,8 +61,8 @@ def test_store_written_in_small_loads_with_a_small_term_cache_loses_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Large builds load the store in bounded chunks and forget converted terms as they go."""
-    monkeypatch.setattr(kg.store, "WRITE_CHUNK_QUADS", 3)
-    monkeypatch.setattr(kg.store, "_TERM_CACHE_MAX", 2)
+    monkeypatch.setattr(kg.graph.store, "WRITE_CHUNK_QUADS", 3)
+    monkeypatch.setattr(kg.graph.store, "_TERM_CACHE_MAX", 2)
     original = example_dataset()
     write_store(original, tmp_path / "store")
     want, got = _graphs(original), _graphs(read_dataset(tmp_path))
@@ -73,7 +73,7 @@ def test_store_written_in_small_loads_with_a_small_term_cache_loses_nothing(
 
 def test_store_loaded_from_trig_chunks_equals_the_store_written_from_a_dataset(tmp_path: Path) -> None:
     """The build streams TriG text into the store in chunks of whole graph blocks."""
-    from kg.rdf import TrigWriter
+    from kg.graph.rdf import TrigWriter
 
     named = {name: g for name, g in _graphs(example_dataset()).items() if name.startswith(GRAPH)}
     assert len(named) == 3
@@ -143,7 +143,7 @@ def test_store_rewrite_replaces_content(tmp_path: Path) -> None:
 def test_store_rewrite_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_store(example_dataset(), tmp_path / "store")
     before = _graphs(read_dataset(tmp_path))
-    real = kg.store._ox_quads
+    real = kg.graph.store._ox_quads
 
     def failing(dataset: rdflib.Dataset) -> Iterator[object]:
         for i, quad in enumerate(real(dataset)):
@@ -151,7 +151,7 @@ def test_store_rewrite_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                 raise RuntimeError("disk on fire")
             yield quad
 
-    monkeypatch.setattr(kg.store, "_ox_quads", failing)
+    monkeypatch.setattr(kg.graph.store, "_ox_quads", failing)
     with pytest.raises(RuntimeError, match="disk on fire"):
         write_store(example_dataset(), tmp_path / "store")
     monkeypatch.undo()

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import InputError
-from kg.validate import read_graph_for_validation, validate_graph
+from kg.graph.validate import read_graph_for_validation, validate_graph
 from kg.vocab import PK
 
 # The example of docs/rdf-model.md, completed into a small graph of one article.

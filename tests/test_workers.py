@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from kg.pipeline import Extractor
+from kg.build.workers import extract_in_processes
+from kg.extract.extractor import Extractor
 from kg.records import Article, ArticleResult, Skipped
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
@@ -36,7 +37,7 @@ def _articles(count: int) -> list[Article]:
 def test_two_processes_give_the_results_of_one_in_input_order(extractor: Extractor) -> None:
     articles = _articles(23)  # batches of 4: the last one is short
     one = list(extractor.run(articles))
-    two = list(extractor.run(articles, n_process=2, batch_size=4))
+    two = list(extract_in_processes(extractor, articles, processes=2, batch_size=4))
     assert [r.article.doc_id for r in two if isinstance(r, ArticleResult)] == [a.doc_id for a in articles]
     assert two == one
     assert sum(len(r.relations) for r in two if isinstance(r, ArticleResult)) >= 4
@@ -53,7 +54,7 @@ def test_an_article_that_fails_in_a_worker_is_skipped_and_the_rest_go_on(
         return original(self, doc, article)
 
     monkeypatch.setattr(Extractor, "from_doc", failing)  # the forked workers inherit it
-    results = list(extractor.run(_articles(12), n_process=2, batch_size=3))
+    results = list(extract_in_processes(extractor, _articles(12), processes=2, batch_size=3))
     skipped = [r for r in results if isinstance(r, Skipped)]
     assert [s.source for s in skipped] == ["doc-005"]
     assert "extraction failed: ValueError: boom" in skipped[0].reason
@@ -72,7 +73,7 @@ def test_a_worker_that_dies_loses_only_the_batches_in_flight(
 
     monkeypatch.setattr(Extractor, "from_doc", dying)
     articles = _articles(30)
-    results = list(extractor.run(articles, n_process=2, batch_size=2))
+    results = list(extract_in_processes(extractor, articles, processes=2, batch_size=2))
     assert len(results) == len(articles)
     skipped = [r for r in results if isinstance(r, Skipped)]
     assert "doc-004" in {s.source for s in skipped}
@@ -88,7 +89,7 @@ def test_build_with_two_workers_writes_what_one_writes(tmp_path: Path) -> None:
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from kg.pipeline import build
+    from kg.build.pipeline import build
 
     one = build([EXAMPLES], tmp_path / "one")
     two = build([EXAMPLES], tmp_path / "two", workers=2, batch_size=2)

@@ -8,9 +8,9 @@ from typing import Any, TextIO
 
 import click
 
+from kg.build.pipeline import BuildSummary, build, remove_articles
 from kg.cli.common import graph_option, handle_errors, warn
-from kg.ingest import JsonFields
-from kg.pipeline import BuildSummary, build, remove_articles
+from kg.text.readers import JsonFields
 
 #: Exit code when the graph was built but some inputs were skipped.
 EXIT_SKIPPED = 3

@@ -9,12 +9,12 @@ import click
 from rdflib import Graph
 
 from kg.cli.common import handle_errors
-from kg.evaluate import evaluate, format_scores, to_json
+from kg.evaluation.score import evaluate, format_scores, to_json
 
 
 def _build(path: Path, *, model: str | None) -> Graph:
     """Build one article alone; the pipeline (and spaCy) is imported only when an article is built."""
-    from kg.pipeline import build_article_graph
+    from kg.build.pipeline import build_article_graph
 
     return build_article_graph(path, model=model)
 

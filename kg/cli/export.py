@@ -19,7 +19,7 @@ FORMATS = ["ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf", "csv"]
 def export_command(outdir: Path, fmt: str, output: Path) -> None:
     """Export the graph: RDF (ttl, nt union; nq, trig, jsonld with named graphs), GraphML/GEXF
     (networkx projection) or CSV (one row per quad)."""
-    from kg.export import write_export
+    from kg.graph.export import write_export
 
     path = write_export(outdir, fmt, output)
     click.echo(f"wrote {path}", err=True)

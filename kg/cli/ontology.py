@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from kg import ontology
 from kg.cli.common import handle_errors
+from kg.graph import ontology
 
 
 @click.command("ontology")

@@ -47,7 +47,7 @@ def graph_url(endpoint: str, graph: str | None) -> str:
 
 
 def _graphs(outdir: Path, default_only: bool) -> Iterator[tuple[str | None, rdflib.Graph]]:
-    from kg.store import read_dataset, read_union_graph
+    from kg.graph.store import read_dataset, read_union_graph
 
     if default_only:
         yield None, read_union_graph(outdir)

@@ -25,7 +25,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _list_text() -> str:
-    from kg.query import list_queries
+    from kg.graph.query import list_queries
 
     lines = []
     for q in list_queries():
@@ -72,8 +72,8 @@ def query_command(
     The default graph is the union of all named graphs. Parameters are bound as RDF
     terms, never pasted into the query: `kg query -g out --name events-in-sea --param sea="Barents Sea"`.
     """
-    from kg.query import get_query, read_query_file, run_library_query, run_query
-    from kg.results import to_text
+    from kg.graph.query import get_query, read_query_file, run_library_query, run_query
+    from kg.graph.results import to_text
 
     if list_:
         click.echo(_list_text(), nl=False)
@@ -87,8 +87,8 @@ def query_command(
     bound = _parse_params(params)
     target: Any = outdir
     if infer:
-        from kg.infer import with_inferences
-        from kg.store import memory_store, read_dataset
+        from kg.graph.infer import with_inferences
+        from kg.graph.store import memory_store, read_dataset
 
         target = memory_store(with_inferences(read_dataset(outdir)))
     if name:

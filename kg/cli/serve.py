@@ -106,7 +106,7 @@ def serve_command(outdir: Path, host: str, port: int, timeout_s: int, allow_upda
 
     Read-only unless --allow-update. The default graph is the union of all named graphs.
     """
-    from kg.store import require_store
+    from kg.graph.store import require_store
 
     exe = find_oxigraph()
     location, union_mode = require_store(outdir, for_writing=allow_update)

@@ -8,7 +8,7 @@ import click
 
 from kg.cli.common import graph_option, handle_errors
 from kg.errors import InputError
-from kg.validate import ValidationReport, read_graph_for_validation, validate_graph
+from kg.graph.validate import ValidationReport, read_graph_for_validation, validate_graph
 
 
 @click.command("validate")
@@ -36,8 +36,8 @@ def validate_command(outdir: Path, engine: str) -> None:
 
 
 def _sparql_report(outdir: Path) -> ValidationReport:
-    from kg.shapecheck import UnsupportedShape, check_graph, check_store
-    from kg.store import has_store, open_store
+    from kg.graph.shapecheck import UnsupportedShape, check_graph, check_store
+    from kg.graph.store import has_store, open_store
 
     try:
         if has_store(outdir):

@@ -14,7 +14,7 @@ GRAPH_FILE = "graph.ttl"
 
 def read_graph(outdir: Path) -> Graph:
     """The union graph of OUTDIR: its Oxigraph store when present, else graph.trig, else graph.ttl."""
-    from kg.store import read_union_graph
+    from kg.graph.store import read_union_graph
 
     return read_union_graph(Path(outdir))
 
@@ -50,9 +50,9 @@ def viz(
     timeline: bool,
 ) -> None:
     """Re-render graph.html (and timeline.html) from OUTDIR/graph.ttl; the pages work offline."""
-    from kg.project import to_networkx
-    from kg.render import write_html
-    from kg.timeline import write_timeline
+    from kg.graph.project import to_networkx
+    from kg.view.render import write_html
+    from kg.view.timeline import write_timeline
 
     if depth != 2 and focus is None:
         warn("--depth has no effect without --focus")

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from kg.records import Article, ArticleResult, Skipped
 
 if TYPE_CHECKING:
-    from kg.pipeline import Extractor
+    from kg.extract.extractor import Extractor
 
 __all__ = ["Background", "batches", "extract_in_processes"]
 

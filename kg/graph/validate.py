@@ -14,7 +14,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.errors import InputError, KgError
-from kg.ontology import class_hierarchy, read_shapes
+from kg.graph.ontology import class_hierarchy, read_shapes
 
 GRAPH_FILE = "graph.ttl"
 
@@ -58,7 +58,7 @@ def read_graph_for_validation(outdir: Path) -> Graph:
     fix = f"run `kg build ARTICLES -o {outdir}` first"
     if not outdir.is_dir():
         raise InputError(f"output folder not found: {outdir}; {fix}")
-    from kg.store import has_store, read_union_graph
+    from kg.graph.store import has_store, read_union_graph
 
     if has_store(outdir):
         return read_union_graph(outdir)

@@ -28,9 +28,9 @@ from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
 from kg.errors import KgError
-from kg.results import Term
-from kg.store import GraphStore, memory_store
-from kg.validate import ValidationReport, Violation, _short, _subclasses
+from kg.graph.results import Term
+from kg.graph.store import GraphStore, memory_store
+from kg.graph.validate import ValidationReport, Violation, _short, _subclasses
 
 __all__ = ["UnsupportedShape", "check_graph", "check_store"]
 
@@ -106,7 +106,7 @@ def check_graph(
 
 
 def _check(rows: Rows, shapes: Graph | None, hierarchy: Graph | None, names: Graph) -> ValidationReport:
-    from kg.ontology import class_hierarchy, read_shapes
+    from kg.graph.ontology import class_hierarchy, read_shapes
 
     shapes = read_shapes() if shapes is None else shapes
     hierarchy = class_hierarchy() if hierarchy is None else hierarchy
@@ -309,7 +309,7 @@ def _report(
             query = f"SELECT ?n ?label WHERE {{ VALUES ?n {{ {listed} }} ?n <{RDFS.label}> ?label }}"
             for node, label in rows(query):
                 if isinstance(label, Literal) and node is not None:
-                    labels[node] = min(labels.get(node, str(label)), str(label))  # as kg.validate
+                    labels[node] = min(labels.get(node, str(label)), str(label))  # as kg.graph.validate
     violations = {
         Violation(
             focus=f"_:{r.focus}" if isinstance(r.focus, BNode) else str(r.focus),

@@ -3,7 +3,7 @@
 RDF formats are written from the store (or graph.trig / graph.ttl) with sorted output so the
 same graph always gives the same file. `ttl` and `nt` hold the union of all graphs; `nq`,
 `trig` and `jsonld` keep each article's named graph. `graphml` and `gexf` are the networkx
-projection of `kg.project.to_networkx` (entities and events as nodes, plain attributes).
+projection of `kg.graph.project.to_networkx` (entities and events as nodes, plain attributes).
 `csv` is one file, one row per quad: `graph,subject,predicate,object,object_type,datatype,lang`
 (full IRIs; `graph` empty for the default graph), which loses nothing and loads into any table tool.
 """
@@ -18,8 +18,8 @@ import rdflib
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import InputError, KgError
-from kg.results import PREFIXES
-from kg.store import read_dataset, read_union_graph
+from kg.graph.results import PREFIXES
+from kg.graph.store import read_dataset, read_union_graph
 
 EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf", "csv")
 CSV_HEADER = ("graph", "subject", "predicate", "object", "object_type", "datatype", "lang")
@@ -64,9 +64,9 @@ def _write_network(graph: rdflib.Graph, fmt: str, path: Path) -> None:
     import networkx as nx
 
     try:
-        from kg.project import to_networkx
+        from kg.graph.project import to_networkx
     except ImportError as exc:  # pragma: no cover - project.py ships with the package
-        raise KgError(f"GraphML/GEXF export needs kg.project.to_networkx: {exc}") from exc
+        raise KgError(f"GraphML/GEXF export needs kg.graph.project.to_networkx: {exc}") from exc
     network: Any = to_networkx(graph)
     if fmt == "graphml":
         nx.write_graphml(network, path, encoding="utf-8")

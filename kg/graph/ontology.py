@@ -32,7 +32,7 @@ _PROPERTY_KINDS = (
 
 def ontology_dir() -> Path:
     """The top-level `ontology/` folder next to the `kg` package (a source checkout or editable install)."""
-    folder = Path(__file__).resolve().parent.parent / "ontology"
+    folder = Path(__file__).resolve().parents[2] / "ontology"
     if not (folder / ONTOLOGY_FILE).is_file():
         raise KgError(
             f"ontology folder not found: expected {folder / ONTOLOGY_FILE}; "

@@ -101,7 +101,7 @@ INFERRED_GRAPH = URIRef("https://w3id.org/posture-kg/id/graph/inferred")
 
 def with_inferences(dataset: Dataset) -> Dataset:
     """`dataset` plus a named graph `id:graph/inferred` holding what RDFS adds to its union."""
-    from kg.ontology import read_ontology
+    from kg.graph.ontology import read_ontology
 
     union = Graph()
     for s, p, o, g in dataset.quads((None, None, None, None)):

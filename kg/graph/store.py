@@ -32,7 +32,7 @@ import rdflib
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import QueryError, StoreError
-from kg.results import QueryResult, Term
+from kg.graph.results import QueryResult, Term
 
 STORE_DIRNAME = "store"
 TRIG_NAME = "graph.trig"
@@ -212,7 +212,7 @@ def write_store(dataset: rdflib.Dataset, store_dir: Path) -> Path:
 def write_store_from_trig(chunks: Iterable[str], store_dir: Path) -> Path:
     """Like `write_store`, from TriG text whose triples are one N-Triples line each.
 
-    Each chunk holds whole graph blocks (`kg.rdf.TrigWriter.chunks`). Oxigraph parses them
+    Each chunk holds whole graph blocks (`kg.graph.rdf.TrigWriter.chunks`). Oxigraph parses them
     itself, several times faster than building its terms one by one in Python, and the
     triple lines are loaded once more into the default graph as the deduplicated union.
     """

@@ -1,7 +1,7 @@
 """SPARQL results as plain values, and their text formats (table, CSV, TSV, W3C JSON, Turtle).
 
 Terms are kept in the shape of the W3C SPARQL 1.1 Query Results JSON format (`type`, `value`,
-`datatype`, `xml:lang`), so no backend or rdflib type leaks out of `kg.store` into a result.
+`datatype`, `xml:lang`), so no backend or rdflib type leaks out of `kg.graph.store` into a result.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ spaCy's own ``n_process`` parallelises only the NLP: extraction and linking stil
 parent process. Here the whole per-article work (NLP, extract, link) runs on Dask workers,
 which may live on other machines. Each worker process loads one `Extractor` per model and
 keeps it, because loading the pipeline costs seconds and a batch only milliseconds. Results
-cross the wire as the plain dicts of `kg.cache.to_json`, the same form the build caches on disk.
+cross the wire as the plain dicts of `kg.build.cache.to_json`, the same form the build caches on disk.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from kg.cache import from_json, to_json
+from kg.build.cache import from_json, to_json
 from kg.errors import KgError
 from kg.records import Article, ArticleResult, Skipped
-from kg.workers import batches
+from kg.build.workers import batches
 
 if TYPE_CHECKING:
-    from kg.pipeline import Extractor
+    from kg.extract.extractor import Extractor
 
 __all__ = ["CONNECT_TIMEOUT", "LOCAL", "extract_with_dask"]
 
@@ -47,7 +47,7 @@ def _extractor(model: str | None) -> Extractor:
     with _LOCK:
         extractor = _EXTRACTORS.get(model)
         if extractor is None:
-            from kg.pipeline import Extractor
+            from kg.extract.extractor import Extractor
 
             extractor = _EXTRACTORS[model] = Extractor(model)
         return extractor

@@ -120,7 +120,7 @@ class _Reader:
         # the graph's own hierarchy (graph.ttl embeds it); the ontology's only for graphs without one
         sources: list[Graph] = [graph]
         if (None, RDFS.subClassOf, None) not in graph:
-            from kg.ontology import class_hierarchy
+            from kg.graph.ontology import class_hierarchy
 
             sources.append(class_hierarchy())
         for source in sources:

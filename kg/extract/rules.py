@@ -37,7 +37,7 @@ from kg.lexicon import (
     SKIP_MODALS,
     TRIGGERS,
 )
-from kg.nlp import KINDS, PLACE_LABELS
+from kg.nlp.pipeline import KINDS, PLACE_LABELS
 from kg.records import Article, Evidence, Mention, Relation
 
 Token = Any
@@ -315,7 +315,7 @@ class DocContext:
     echoes: list[Ment] = field(default_factory=list)  # resolved pronouns and descriptions, for recency
     sent_starts: list[int] = field(default_factory=list)  # token index of each sentence start
     ment_starts: list[int] = field(default_factory=list)  # character start of each mention, sorted
-    # named places of a sentence from the NER run on demand (`kg.nlp.place_finder`); None: doc.ents
+    # named places of a sentence from the NER run on demand (`kg.nlp.pipeline.place_finder`); None: doc.ents
     find_places: Callable[[Span], list[Span]] | None = None
 
 

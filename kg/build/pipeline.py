@@ -24,26 +24,19 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, Dataset, Graph
 
-from kg.cache import ArticleSpool, cached_hash, read_results, write_result
+from kg.build.workers import extract_in_processes
+from kg.build.cache import ArticleSpool, cached_hash, read_results, write_result
 from kg.errors import InputError, KgError
-from kg.extract import (
-    body_keys,
-    build_context,
-    extract_relations,
-    mention_records,
-    sentence_case_headings,
-)
+from kg.gazetteer import default_gazetteer
+from kg.extract.extractor import Extractor
 from kg.fileio import write_atomic, write_atomic_chunks
-from kg.gazetteer import Gazetteer, default_gazetteer
-from kg.ingest import JsonFields, iter_articles
-from kg.link import article_entities
-from kg.nlp import load_pipeline, place_finder, surface_forms
-from kg.rdf import NamedGraph, bind_prefixes, to_dataset, union_graph
+from kg.text.readers import JsonFields, iter_articles
+from kg.graph.rdf import NamedGraph, bind_prefixes, to_dataset, union_graph
 from kg.records import Article, ArticleResult, Notice, Skipped
 
 if TYPE_CHECKING:
-    from kg.rdf import TrigWriter
-    from kg.store import GraphStore
+    from kg.graph.rdf import TrigWriter
+    from kg.graph.store import GraphStore
 
 MANIFEST = "manifest.json"
 #: Present while the graph files lag behind the cached results (an assembly started and has not
@@ -73,85 +66,6 @@ class BuildSummary:
     outputs: dict[str, Path] = field(default_factory=dict)
     changed: bool = True
     warnings: list[str] = field(default_factory=list)
-
-
-class Extractor:
-    """spaCy pipeline + gazetteer, loaded once, turning articles into results."""
-
-    def __init__(self, model: str | None = None, gazetteer: Gazetteer | None = None) -> None:
-        self.gaz = gazetteer or default_gazetteer()
-        self.nlp = load_pipeline(model, gazetteer)
-        self.find_places = place_finder(self.nlp)
-        self.forms = surface_forms(self.gaz)
-        stop = self.nlp.Defaults.stop_words
-        self.keep_case = {
-            w for s in self.gaz.surfaces for w in s.text.split() if w[:1].isupper() and w.lower() not in stop
-        }
-
-    def run(
-        self, articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1
-    ) -> Iterator[ArticleResult | Skipped]:
-        """Results in input order; an article whose extraction fails is a `Skipped`, never fatal.
-
-        With one process, batches hold at most `MAX_BATCH_CHARS` characters as well as
-        `batch_size` articles: the parser's memory grows with the text in flight, so sixteen
-        100,000-character parts at once would take gigabytes. With `n_process` above one,
-        whole articles go to forked worker processes (`kg.workers`).
-        """
-        if n_process > 1:
-            from kg.workers import extract_in_processes
-
-            yield from extract_in_processes(self, articles, processes=n_process, batch_size=batch_size)
-            return
-        pairs = ((sentence_case_headings(a.text, self.keep_case), a) for a in articles)
-        docs = (
-            item
-            for batch in _char_batches(pairs, batch_size)
-            for item in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
-        )
-        for doc, article in docs:
-            try:
-                yield self.from_doc(doc, article)
-            except Exception as exc:  # one bad document must not stop the batch
-                yield Skipped(
-                    article.path or article.doc_id, f"extraction failed: {type(exc).__name__}: {exc}"
-                )
-
-    def from_doc(self, doc: Any, article: Article) -> ArticleResult:
-        ctx = build_context(doc, article, self.gaz, self.forms, self.find_places)
-        relations = extract_relations(ctx)
-        mentions = mention_records(ctx)
-        entities, relations, operated = article_entities(
-            mentions, relations, body_keys(ctx), ctx.operated_by, self.gaz
-        )
-        return ArticleResult(
-            article, tuple(entities), tuple(mentions), tuple(relations), tuple(sorted(operated.items()))
-        )
-
-    def article(self, article: Article) -> ArticleResult:
-        result = next(iter(self.run([article])))
-        if isinstance(result, Skipped):
-            raise KgError(f"{result.source}: {result.reason}")
-        return result
-
-
-#: Characters of text parsed at once by one process (see `Extractor.run`).
-MAX_BATCH_CHARS = 120_000
-
-
-def _char_batches(
-    pairs: Iterable[tuple[str, Article]], batch_size: int
-) -> Iterator[list[tuple[str, Article]]]:
-    batch: list[tuple[str, Article]] = []
-    chars = 0
-    for pair in pairs:
-        if batch and (len(batch) >= batch_size or chars + len(pair[0]) > MAX_BATCH_CHARS):
-            yield batch
-            batch, chars = [], 0
-        batch.append(pair)
-        chars += len(pair[0])
-    if batch:
-        yield batch
 
 
 def read_manifest(outdir: Path) -> dict[str, dict[str, str]]:
@@ -292,11 +206,15 @@ def _extract_into(
     """Extract `articles` into the result cache and the manifest, counting into `summary`."""
     results_dir = outdir / RESULTS_DIR
     if dask:  # "tcp://host:port" or "local": extraction on a Dask cluster
-        from kg.distributed import extract_with_dask
+        from kg.build.distributed import extract_with_dask
 
         results = extract_with_dask(articles, dask, model=model, batch_size=batch_size)
     else:
-        results = Extractor(model).run(articles, batch_size=batch_size, n_process=workers)
+        extractor = Extractor(model)
+        if workers > 1:
+            results = extract_in_processes(extractor, articles, processes=workers, batch_size=batch_size)
+        else:
+            results = extractor.run(articles, batch_size=batch_size)
     for done, result in enumerate(results, start=1):
         if progress:
             progress("extracting", done, len(articles))
@@ -338,7 +256,7 @@ def assemble(
 
     One article graph at a time is written out as TriG to a temporary file, which Oxigraph
     then loads in chunks and which becomes graph.trig. graph.ttl is dumped from a store of the
-    union, and the SHACL shapes are checked by SPARQL queries on it (`kg.shapecheck`): an
+    union, and the SHACL shapes are checked by SPARQL queries on it (`kg.graph.shapecheck`): an
     in-memory store for graphs up to `IN_MEMORY_MAX_TRIPLES`, which are also drawn as HTML
     pages, else the new on-disk store (`kg viz --max-nodes` draws those). New files wait in a
     staging folder and the new store beside the old one until all are complete, so an error or
@@ -350,9 +268,9 @@ def assemble(
     import shutil
     import tempfile
 
-    from kg.ontology import class_hierarchy
-    from kg.rdf import TrigWriter, article_graphs
-    from kg.store import commit_store
+    from kg.graph.ontology import class_hierarchy
+    from kg.graph.rdf import TrigWriter, article_graphs
+    from kg.graph.store import commit_store
 
     summary = summary or BuildSummary()
     write_atomic(outdir / PENDING, "graph files are older than the results in articles/\n")
@@ -475,8 +393,8 @@ def _write_outputs(
     once: the pages in a forked process (Python), the on-disk store in a thread (Oxigraph
     releases the GIL), graph.ttl and the SHACL check here.
     """
-    from kg.store import discard_store, load_store_from_trig, open_store, union_memory_store
-    from kg.workers import Background
+    from kg.graph.store import discard_store, load_store_from_trig, open_store, union_memory_store
+    from kg.build.workers import Background
 
     side = workers > 1 and small
     cancel = threading.Event()  # stops the store load (between chunks) when this build fails
@@ -516,8 +434,8 @@ def _write_outputs(
 
 def _write_turtle_and_check(union: GraphStore, outdir: Path, summary: BuildSummary, *, validate: bool) -> int:
     """graph.ttl from the union store, and the SHACL check on it; returns the number of triples."""
-    from kg.rdf import PREFIXES
-    from kg.store import write_union_turtle
+    from kg.graph.rdf import PREFIXES
+    from kg.graph.store import write_union_turtle
 
     prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
     prefixes.update({"rdf": str(RDF), "rdfs": str(RDFS)})
@@ -555,8 +473,8 @@ IN_MEMORY_MAX_TRIPLES = 300_000
 
 
 def _with_inferred(graphs: list[NamedGraph]) -> list[NamedGraph]:
-    from kg.infer import INFERRED_GRAPH, inferred_triples
-    from kg.ontology import read_ontology
+    from kg.graph.infer import INFERRED_GRAPH, inferred_triples
+    from kg.graph.ontology import read_ontology
 
     union = Graph()
     for graph in graphs:
@@ -570,7 +488,7 @@ def _with_inferred(graphs: list[NamedGraph]) -> list[NamedGraph]:
 
 def _shacl_warnings(union: GraphStore) -> list[str]:
     """The SHACL check of a fresh build (on a store of its union), as warnings; none when it conforms."""
-    from kg.shapecheck import UnsupportedShape, check_store
+    from kg.graph.shapecheck import UnsupportedShape, check_store
 
     try:
         report = check_store(union)
@@ -585,7 +503,7 @@ def _shacl_warnings(union: GraphStore) -> list[str]:
 
 
 def dataset_from_results(results: list[ArticleResult], *, window_days: int = 1) -> Dataset:
-    from kg.ontology import class_hierarchy
+    from kg.graph.ontology import class_hierarchy
 
     return to_dataset(results, default_gazetteer(), window_days=window_days, hierarchy=class_hierarchy())
 
@@ -594,9 +512,9 @@ def write_pages(
     graph: Graph, outdir: Path, *, title: str = "posture-kg graph", **options: Any
 ) -> dict[str, Path]:
     """graph.html and timeline.html for a built graph."""
-    from kg.project import to_networkx
-    from kg.render import write_html
-    from kg.timeline import write_timeline
+    from kg.graph.project import to_networkx
+    from kg.view.render import write_html
+    from kg.view.timeline import write_timeline
 
     return {
         "graph.html": write_html(to_networkx(graph), outdir / "graph.html", title=title, **options),

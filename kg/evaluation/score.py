@@ -441,7 +441,7 @@ def evaluate(articles_dir: Path, gold_dir: Path, build: Build, ontology: Graph |
         raise InputError(f"articles folder not found: {articles_dir}; give the folder of STEM.txt articles")
     gold = read_gold(gold_dir)
     if ontology is None:
-        from kg.ontology import read_ontology
+        from kg.graph.ontology import read_ontology
 
         ontology = read_ontology()
     predicted: dict[str, Graph] = {}

@@ -488,7 +488,7 @@ def write_html(
     depth: int = 2,
     physics_threshold: int = 500,
 ) -> Path:
-    """Write `g` (from `kg.project.to_networkx`) as one offline HTML page; returns the path.
+    """Write `g` (from `kg.graph.project.to_networkx`) as one offline HTML page; returns the path.
 
     Above `physics_threshold` nodes the layout is computed here and physics is off, so the page
     is interactive at once; `focus`/`depth` and `max_nodes` choose what to draw. `g` is not changed.

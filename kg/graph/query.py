@@ -1,4 +1,4 @@
-"""SPARQL kept as data: the query library in `kg/queries/*.rq`, run by name with bound parameters.
+"""SPARQL kept as data: the query library in `kg/graph/queries/*.rq`, run by name with bound parameters.
 
 Each `.rq` file starts with comment lines::
 
@@ -31,8 +31,8 @@ import rdflib
 from rdflib.namespace import XSD
 
 from kg.errors import InputError, QueryError
-from kg.results import PREFIXES, QueryResult
-from kg.store import GraphStore, RdfTerm, load_store
+from kg.graph.results import PREFIXES, QueryResult
+from kg.graph.store import GraphStore, RdfTerm, load_store
 
 PARAM_TYPES = ("string", "iri", "date", "integer", "decimal", "boolean")
 UNBOUND = "unbound"
@@ -116,7 +116,7 @@ def _parse_param(spec: str, source: str) -> Param:
 
 
 def _library_dir() -> Path:
-    return Path(str(resources.files("kg") / "queries"))
+    return Path(str(resources.files("kg.graph") / "queries"))
 
 
 def list_queries() -> list[LibraryQuery]:

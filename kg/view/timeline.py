@@ -13,8 +13,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.project import EventRow, Source, to_events
-from kg.render import PREDICATE_COLOUR, content_security_policy, fill_template
+from kg.graph.project import EventRow, Source, to_events
+from kg.view.render import PREDICATE_COLOUR, content_security_policy, fill_template
 
 _TYPE_ORDER = ("Interception", "Escort", "Deployment", "Response")
 
