@@ -44,6 +44,9 @@ def graph_iri(doc_id: str) -> URIRef:
 
 
 DERIVED_GRAPH = ID["graph/derived"]
+#: Answers the build prepares for the slow library queries (`kg.graph.precompute`): an index of
+#: the union, never part of it.
+PRECOMPUTED_GRAPH = ID["graph/precomputed"]
 
 
 def event_iri(event_class: str, actor: str, target: str, date: dt.date | None, scope: str = "") -> URIRef:

@@ -87,12 +87,12 @@ import kg.graph.store
 
 load = kg.graph.store.load_store_from_trig
 
-def load_then_ctrl_c(chunks, store_dir):
+def load_then_ctrl_c(chunks, store_dir, **options):
     def chunks_then_signal():
         for chunk in chunks:
             yield chunk
             os.kill(os.getpid(), signal.SIGINT)
-    return load(chunks_then_signal(), store_dir)
+    return load(chunks_then_signal(), store_dir, **options)
 
 kg.graph.store.load_store_from_trig = load_then_ctrl_c
 from kg.cli import main

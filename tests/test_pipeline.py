@@ -169,12 +169,12 @@ def test_pipeline_every_built_graph_passes_shacl(tmp_path):
 
 def test_pipeline_graph_too_large_for_memory_skips_pages_and_removes_stale_pages(tmp_path, monkeypatch):
     """Above IN_MEMORY_MAX_TRIPLES the store and files are written, the HTML pages are not."""
-    import kg.build.pipeline
+    import kg.build.assembly
 
     out = tmp_path / "out"
     build([_copy([A], tmp_path / "first")], out)
     assert (out / "graph.html").exists() and (out / "timeline.html").exists()
-    monkeypatch.setattr(kg.build.pipeline, "IN_MEMORY_MAX_TRIPLES", 10)
+    monkeypatch.setattr(kg.build.assembly, "IN_MEMORY_MAX_TRIPLES", 10)
     summary = build([_copy([A, B], tmp_path / "second")], out)
     assert not (out / "graph.html").exists() and not (out / "timeline.html").exists()
     assert any("skipped above 10" in w and "removed the older graph.html" in w for w in summary.warnings)
@@ -196,13 +196,15 @@ def _strict_shapes(project_shapes):
 
 
 def test_pipeline_shacl_check_runs_on_the_store_at_any_size(tmp_path, monkeypatch):
-    """The build's SHACL check is SPARQL on the store: it warns even where no page is drawn."""
-    import kg.build.pipeline
+    """The build's SHACL check is SPARQL on the store: it warns even where no page is drawn, and
+    where the union is too large for memory it queries the new on-disk store."""
+    import kg.build.assembly
     import kg.graph.ontology
 
     strict = _strict_shapes(kg.graph.ontology.read_shapes())
     monkeypatch.setattr(kg.graph.ontology, "read_shapes", lambda: strict)
-    monkeypatch.setattr(kg.build.pipeline, "IN_MEMORY_MAX_TRIPLES", 10)
+    monkeypatch.setattr(kg.build.assembly, "IN_MEMORY_MAX_TRIPLES", 10)
+    monkeypatch.setattr(kg.build.assembly, "UNION_IN_MEMORY_MAX_LINES", 10)
     summary = build([_copy([A, B], tmp_path / "in")], tmp_path / "out", store=False)
     found = [w for w in summary.warnings if w.startswith("SHACL: Violation") and "needs a reviewer" in w]
     assert len(found) == 2  # one per article
@@ -213,14 +215,15 @@ def test_pipeline_shacl_check_runs_on_the_store_at_any_size(tmp_path, monkeypatc
 
 def test_pipeline_without_pages_never_builds_an_rdflib_graph(tmp_path, monkeypatch):
     """`--no-html` builds need only the store and files; the SHACL check queries the store."""
-    import kg.build.pipeline
+    import kg.build.assembly
     import kg.graph.store
 
     def refuse(*_args, **_kwargs):
         raise AssertionError("an rdflib union graph was built")
 
     monkeypatch.setattr(kg.graph.store, "read_union_graph", refuse)
-    monkeypatch.setattr(kg.build.pipeline, "_rdflib_graph", refuse)
+    monkeypatch.setattr(kg.build.assembly, "_rdflib_graph", refuse)
+    monkeypatch.setattr(kg.build.assembly, "union_triples", refuse)
     summary = build([_copy([A], tmp_path / "in")], tmp_path / "out", html=False)
     assert summary.triples == len(_graph(tmp_path / "out")) > 0
     assert not (tmp_path / "out" / "graph.html").exists()

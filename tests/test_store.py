@@ -73,23 +73,27 @@ def test_store_written_in_small_loads_with_a_small_term_cache_loses_nothing(
 
 def test_store_loaded_from_trig_chunks_equals_the_store_written_from_a_dataset(tmp_path: Path) -> None:
     """The build streams TriG text into the store in chunks of whole graph blocks."""
-    from kg.graph.rdf import TrigWriter
+    from kg.build.trig import TrigWriter
 
     named = {name: g for name, g in _graphs(example_dataset()).items() if name.startswith(GRAPH)}
     assert len(named) == 3
     ds = rdflib.Dataset()
-    trig = TrigWriter()
+    trig = TrigWriter(tmp_path / "graph.trig")
     for name, graph in named.items():
         target = ds.graph(URIRef(name))
         for triple in graph:
             target.add(triple)
-        trig.add(target)
+        trig.add(target, max_lines=2)
+    trig.flush()
     chunks = list(trig.chunks(max_lines=2))
-    assert len(chunks) > len(named)  # large graph blocks are split across chunks...
-    for chunk in chunks:  # ...each one still whole TriG
-        list(pyoxigraph.parse(chunk, pyoxigraph.RdfFormat.TRIG))
+    assert len(chunks) > len(named)  # large graphs are written in several blocks...
+    for chunk in chunks:  # ...each chunk still whole TriG, its union lines whole N-Triples
+        list(pyoxigraph.parse(chunk.trig, pyoxigraph.RdfFormat.TRIG))
+        list(pyoxigraph.parse(chunk.union, pyoxigraph.RdfFormat.N_TRIPLES))
     write_store_from_trig(chunks, tmp_path / "trig" / "store")
     trig.close()
+    parsed = rdflib.Dataset().parse(tmp_path / "graph.trig", format="trig")
+    assert {str(g.identifier) for g in parsed.graphs() if len(g)} == set(named)
     write_store(ds, tmp_path / "rdflib" / "store")
     with open_store(tmp_path / "trig") as a, open_store(tmp_path / "rdflib") as b:
         assert len(a) == len(b) == sum(map(len, named.values())) + len({t for g in named.values() for t in g})

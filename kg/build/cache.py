@@ -1,20 +1,26 @@
-"""Per-article extraction results on disk (OUTDIR/articles/DOC_ID.json).
+"""Per-article extraction results on disk (OUTDIR/articles/DOC_ID.json), and beside each one the
+article's statements as N-Triples (OUTDIR/articles/DOC_ID.nt).
 
 A build runs the NLP only for new or changed articles and assembles the graph from
-these files, so adding one article to a large OUTDIR does not re-read the others.
+these files, so adding one article to a large OUTDIR does not re-read the others. The
+statements file is rendered where the article was extracted (`kg.build.prepare`); its first
+line names the code that rendered it and the digest of the result it was rendered from, so
+assembly uses it only while both still hold, and renders the statements again otherwise.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import tempfile
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from kg.fileio import write_atomic
+from kg.fileio import write_atomic, write_atomic_bytes
 from kg.records import Article, ArticleResult, Entity, Evidence, Mention, Relation
 
 FORMAT = 1
@@ -86,6 +92,13 @@ def cached_hash(folder: Path, doc_id: str) -> str | None:
     return article.get("content_hash") if isinstance(article, dict) else None
 
 
+class Cached(NamedTuple):
+    """One cached result and the digest of its file (what its statements file must name)."""
+
+    result: ArticleResult
+    digest: str
+
+
 def read_results(folder: Path, *, slim: bool = False) -> list[ArticleResult]:
     """Every cached result, sorted by doc_id (assembly must not depend on input order).
 
@@ -93,18 +106,78 @@ def read_results(folder: Path, *, slim: bool = False) -> list[ArticleResult]:
     articles that halves the memory assembly holds. Entities repeated across articles are
     shared as one object each.
     """
+    return [cached.result for cached in read_cached(folder, slim=slim)]
+
+
+def read_cached(folder: Path, *, slim: bool = False) -> list[Cached]:
+    """`read_results`, each with the digest of its JSON file."""
     if not folder.is_dir():
         return []
     out = []
     shared: dict[Entity, Entity] = {}
     for path in sorted(folder.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        data = json.loads(raw)
         if data.get("format") == FORMAT:
             if slim:
                 data["mentions"] = []
                 data["article"]["text"] = ""
-            out.append(from_json(data, shared))
+            out.append(Cached(from_json(data, shared), digest(raw)))
     return out
+
+
+def digest(data: bytes) -> str:
+    """A short content digest (of a result file)."""
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+# ---------------------------------------------------------------- statements files
+
+STATEMENTS_SUFFIX = ".nt"
+_STATEMENTS_TAG = b"# posture-kg statements "
+
+
+@lru_cache(maxsize=1)
+def renderer_version() -> str:
+    """A digest of the code that renders an article's statements (`kg.graph.rdf`, `kg.iris`,
+    `kg.vocab`): a statements file written by other code is rendered again, never trusted."""
+    import kg.graph.rdf
+    import kg.iris
+    import kg.vocab
+
+    sources = b"".join(Path(str(m.__file__)).read_bytes() for m in (kg.graph.rdf, kg.iris, kg.vocab))
+    return digest(sources)
+
+
+def statements_file(result_json: bytes, statements: bytes) -> bytes:
+    """What OUTDIR/articles/DOC_ID.nt holds for the result `result_json`: a header, then the lines."""
+    return statements_header(digest(result_json)) + statements
+
+
+def statements_header(result_digest: str) -> bytes:
+    """The first line of a statements file: the renderer's version and the result's digest."""
+    return _STATEMENTS_TAG + f"{renderer_version()} {result_digest}\n".encode()
+
+
+def read_statements(folder: Path, doc_id: str, result_digest: str) -> bytes | None:
+    """The cached statements of the result whose file has `result_digest`, or None when the file
+    is missing, was rendered from another result or by other code."""
+    try:
+        data = (folder / f"{doc_id}{STATEMENTS_SUFFIX}").read_bytes()
+    except OSError:
+        return None
+    head, _, body = data.partition(b"\n")
+    return body if head + b"\n" == statements_header(result_digest) else None
+
+
+def write_statements(folder: Path, doc_id: str, data: bytes) -> Path:
+    return write_atomic_bytes(folder / f"{doc_id}{STATEMENTS_SUFFIX}", data)
+
+
+def remove_cached(folder: Path, doc_id: str) -> None:
+    """Delete an article's result and statements files."""
+    for suffix in (".json", STATEMENTS_SUFFIX):
+        (folder / f"{doc_id}{suffix}").unlink(missing_ok=True)
 
 
 class ArticleSpool:

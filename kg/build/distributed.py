@@ -1,10 +1,11 @@
-"""Article extraction on a Dask cluster (optional extra: ``pip install 'posture-kg[dask]'``).
+"""Whole-article jobs on a Dask cluster (optional extra: ``pip install 'posture-kg[dask]'``).
 
 spaCy's own ``n_process`` parallelises only the NLP: extraction and linking still run in the
-parent process. Here the whole per-article work (NLP, extract, link) runs on Dask workers,
-which may live on other machines. Each worker process loads one `Extractor` per model and
-keeps it, because loading the pipeline costs seconds and a batch only milliseconds. Results
-cross the wire as the plain dicts of `kg.build.cache.to_json`, the same form the build caches on disk.
+parent process. Here the whole per-article work runs on Dask workers, which may live on other
+machines: for a build, `kg.build.prepare` (NLP, extraction, linking, the article's result file
+and statements), exactly as `--workers N` runs it in forked processes. Each worker process
+loads one `Extractor` per model and keeps it, because loading the pipeline costs seconds and
+a batch only milliseconds. Results cross the wire as plain dicts.
 """
 
 from __future__ import annotations
@@ -13,19 +14,21 @@ import asyncio
 import logging
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from kg.build.cache import from_json, to_json
+from kg.build.prepare import PreparedArticle, prepare_batch
+from kg.build.workers import batch_sizes, batches
 from kg.errors import KgError
 from kg.records import Article, ArticleResult, Skipped
-from kg.build.workers import batches
 
 if TYPE_CHECKING:
     from kg.extract.extractor import Extractor
 
-__all__ = ["CONNECT_TIMEOUT", "LOCAL", "extract_with_dask"]
+__all__ = ["CONNECT_TIMEOUT", "LOCAL", "extract_with_dask", "prepare_with_dask"]
 
 #: The address that asks for a cluster on this machine, started and closed by the call.
 LOCAL = "local"
@@ -57,9 +60,11 @@ def _skipped_to_json(skipped: Skipped) -> dict[str, Any]:
     return {"skipped": {"source": skipped.source, "reason": skipped.reason}}
 
 
-def _from_wire(data: dict[str, Any]) -> ArticleResult | Skipped:
+def _from_wire(data: dict[str, Any]) -> ArticleResult | PreparedArticle | Skipped:
     if "skipped" in data:
         return Skipped(**data["skipped"])
+    if "prepared" in data:
+        return PreparedArticle(**data["prepared"])
     return from_json(data)
 
 
@@ -70,6 +75,16 @@ def extract_batch(
     return [
         _skipped_to_json(result) if isinstance(result, Skipped) else to_json(result)
         for result in _extractor(model).run(articles, batch_size=batch_size)
+    ]
+
+
+def prepare_on_worker(
+    articles: list[Article], model: str | None = None, batch_size: int = 32
+) -> list[dict[str, Any]]:
+    """Run on a worker: one batch of articles -> `kg.build.prepare.prepare_batch`, as plain dicts."""
+    return [
+        _skipped_to_json(item) if isinstance(item, Skipped) else {"prepared": asdict(item)}
+        for item in prepare_batch(_extractor(model), articles, batch_size)
     ]
 
 
@@ -95,7 +110,30 @@ def extract_with_dask(
     and the spaCy model installed. Raises `KgError` when dask.distributed is missing or the
     scheduler cannot be reached within `CONNECT_TIMEOUT` seconds.
     """
-    if batch_size < 1:
+    return _on_cluster(extract_batch, articles, address, model, batch_size)  # type: ignore[return-value]
+
+
+def prepare_with_dask(
+    articles: Iterable[Article],
+    address: str,
+    *,
+    model: str | None = None,
+    batch_size: int | None = None,
+) -> Iterator[PreparedArticle | Skipped]:
+    """`kg.build.prepare.prepare_batch` over `articles` on the Dask cluster at `address`, in input
+    order; batch sizes follow `kg.build.workers.batch_sizes` for the cluster's workers unless
+    `batch_size` is given. Errors as `extract_with_dask`."""
+    return _on_cluster(prepare_on_worker, articles, address, model, batch_size)  # type: ignore[return-value]
+
+
+def _on_cluster(
+    job: Callable[..., list[dict[str, Any]]],
+    articles: Iterable[Article],
+    address: str,
+    model: str | None,
+    batch_size: int | None,
+) -> Iterator[ArticleResult | PreparedArticle | Skipped]:
+    if batch_size is not None and batch_size < 1:
         raise KgError(f"batch_size must be at least 1, got {batch_size}")
     distributed = _import_distributed()
     cluster = None
@@ -110,7 +148,7 @@ def extract_with_dask(
     try:
         client = _connect(distributed, cluster if cluster is not None else address)
         try:
-            yield from _extract(client, articles, model, batch_size)
+            yield from _run(client, job, articles, model, batch_size)
         finally:
             client.close()
     finally:
@@ -152,9 +190,13 @@ def _unreachable(address: Any, exc: Exception) -> KgError:
     )
 
 
-def _extract(
-    client: Any, articles: Iterable[Article], model: str | None, batch_size: int
-) -> Iterator[ArticleResult | Skipped]:
+def _run(
+    client: Any,
+    job: Callable[..., list[dict[str, Any]]],
+    articles: Iterable[Article],
+    model: str | None,
+    batch_size: int | None,
+) -> Iterator[ArticleResult | PreparedArticle | Skipped]:
     try:  # a scheduler without workers would leave every batch waiting forever
         client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
     except TimeoutError as exc:
@@ -162,13 +204,17 @@ def _extract(
             f"the Dask scheduler at {client.scheduler.address} has no workers after "
             f"{WORKER_TIMEOUT} s; start some with `dask worker {client.scheduler.address}`"
         ) from exc
-    workers = len(client.scheduler_info().get("workers", {}))
-    limit = 2 * max(workers, 1)
+    workers = max(len(client.scheduler_info().get("workers", {})), 1)
+    if batch_size is None:
+        total = len(articles) if isinstance(articles, Sized) else 1000 * workers
+        sizes: int | Iterator[int] = batch_sizes(total, workers)
+    else:
+        sizes = batch_size
     pending: deque[Any] = deque()
     try:
-        for batch in batches(articles, batch_size):
-            pending.append(client.submit(extract_batch, batch, model, batch_size, pure=False))
-            while len(pending) >= limit:
+        for batch in batches(articles, sizes):
+            pending.append(client.submit(job, batch, model, len(batch), pure=False))
+            while len(pending) >= 2 * workers:
                 yield from _collect(pending.popleft())
         while pending:
             yield from _collect(pending.popleft())
@@ -177,7 +223,7 @@ def _extract(
             future.cancel()
 
 
-def _collect(future: Any) -> Iterator[ArticleResult | Skipped]:
+def _collect(future: Any) -> Iterator[ArticleResult | PreparedArticle | Skipped]:
     try:
         data = future.result()
     except KgError:

@@ -1,15 +1,16 @@
-"""Work in other processes on this machine: whole-article extraction (`kg build --workers N`)
-and the build's background tasks (`Background`).
+"""Work in other processes on this machine: whole-article jobs (`kg build --workers N`) and the
+build's background tasks (`Background`).
 
 spaCy's own ``n_process`` parallelises only the NLP: every parsed Doc is serialised back to
 the parent, which then runs extraction and linking for all of them alone. That caps two
 processes at about 1.6x one (measured in bench/RESULTS.md). Here each worker runs the whole
-per-article work (NLP, extraction, linking) and returns the small `ArticleResult`, so the
-parent only writes results.
+per-article job (NLP, extraction, linking, and for a build the article's files:
+`kg.build.prepare`) and returns a small record, so the parent only writes files.
 
 Workers are forked from the parent after it has loaded its `Extractor`, so they share the
 loaded pipeline instead of loading it again. At most two batches per worker are in flight,
-which keeps memory bounded however many articles come in.
+which keeps memory bounded however many articles come in; batches shrink as the work runs
+out (`batch_sizes`), so that the workers finish together.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import islice
+from functools import partial
+from itertools import islice, repeat
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kg.records import Article, ArticleResult, Skipped
@@ -29,10 +31,14 @@ from kg.records import Article, ArticleResult, Skipped
 if TYPE_CHECKING:
     from kg.extract.extractor import Extractor
 
-__all__ = ["Background", "batches", "extract_in_processes"]
+__all__ = ["Background", "batch_sizes", "batches", "extract_in_processes", "map_in_processes"]
 
-# The parent's Extractor, set just before the pool forks its workers, which inherit it.
-_EXTRACTOR: Extractor | None = None
+T = TypeVar("T")
+#: One batch of articles -> one result per article, in order (run in a worker).
+Job = Callable[[list[Article]], list[Any]]
+
+# The job, set just before the pool forks its workers, which inherit it (it is never pickled).
+_JOB: Job | None = None
 
 
 def _start_worker() -> None:
@@ -56,37 +62,68 @@ def _forked_pool(processes: int, context: multiprocessing.context.BaseContext) -
     return pool
 
 
-def _extract_batch(batch: list[Article], batch_size: int) -> list[ArticleResult | Skipped]:
-    """Run in a worker: one batch of articles -> results in input order."""
-    if _EXTRACTOR is None:  # only if the pool was not forked from a parent that set it
-        raise RuntimeError("worker started without an Extractor")
-    return list(_EXTRACTOR.run(batch, batch_size=batch_size))
+def _run_job(batch: list[Article]) -> list[Any]:
+    """Run in a worker: the inherited job on one batch."""
+    if _JOB is None:  # only if the pool was not forked from a parent that set it
+        raise RuntimeError("worker started without a job")
+    return _JOB(batch)
 
 
-def batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    """Consecutive lists of `size` articles (the last may be shorter), read lazily."""
+def batches(articles: Iterable[Article], size: int | Iterable[int]) -> Iterator[list[Article]]:
+    """Consecutive lists of `size` articles (or of each size in turn), read lazily."""
+    sizes = repeat(size) if isinstance(size, int) else iter(size)
     it = iter(articles)
-    while batch := list(islice(it, size)):
+    for n in sizes:
+        batch = list(islice(it, n))
+        if not batch:
+            return
         yield batch
+
+
+#: The largest batch `batch_sizes` hands out.
+LARGEST_BATCH = 32
+
+
+def batch_sizes(total: int, workers: int, largest: int = LARGEST_BATCH) -> Iterator[int]:
+    """Batch sizes for `total` articles over `workers`: a quarter of each worker's share of what is
+    left, at most `largest`. Batches shrink as the work runs out, so no worker is left with a
+    long last batch while the others wait (guided self-scheduling)."""
+    left = total
+    while True:
+        size = max(1, min(largest, -(-left // (4 * max(workers, 1)))))
+        yield size
+        left = max(0, left - size)
 
 
 def extract_in_processes(
     extractor: Extractor, articles: Iterable[Article], *, processes: int, batch_size: int = 16
 ) -> Iterator[ArticleResult | Skipped]:
-    """`extractor.run` over `articles` in `processes` forked workers; results in input order.
+    """`extractor.run` over `articles` in `processes` forked workers; results in input order."""
+    job = partial(_extract_list, extractor, batch_size=batch_size)
+    return map_in_processes(job, batches(articles, batch_size), processes=processes)
+
+
+def _extract_list(
+    extractor: Extractor, batch: list[Article], batch_size: int
+) -> list[ArticleResult | Skipped]:
+    return list(extractor.run(batch, batch_size=batch_size))
+
+
+def map_in_processes(job: Job, work: Iterable[list[Article]], *, processes: int) -> Iterator[Any]:
+    """`job` over each batch of `work` in `processes` forked workers; results in input order.
 
     A worker that dies (killed, out of memory) takes the batches in flight with it: their
     articles come back as `Skipped` with that reason, a fresh pool takes over, and the next
     `kg build` extracts them again.
     """
-    global _EXTRACTOR
-    _EXTRACTOR = extractor
+    global _JOB
+    _JOB = job
     context = multiprocessing.get_context("fork")
-    pending: deque[tuple[list[Article], Future[list[ArticleResult | Skipped]]]] = deque()
+    pending: deque[tuple[list[Article], Future[list[Any]]]] = deque()
     pool = _forked_pool(processes, context)
     try:
-        for batch in batches(articles, batch_size):
-            pending.append((batch, pool.submit(_extract_batch, batch, batch_size)))
+        for batch in work:
+            pending.append((batch, pool.submit(_run_job, batch)))
             while len(pending) >= 2 * processes:
                 results, pool = _collect(pending, pool, processes, context)
                 yield from results
@@ -95,15 +132,15 @@ def extract_in_processes(
             yield from results
     finally:
         _stop(pool)
-        _EXTRACTOR = None
+        _JOB = None
 
 
 def _collect(
-    pending: deque[tuple[list[Article], Future[list[ArticleResult | Skipped]]]],
+    pending: deque[tuple[list[Article], Future[list[Any]]]],
     pool: ProcessPoolExecutor,
     processes: int,
     context: multiprocessing.context.BaseContext,
-) -> tuple[list[ArticleResult | Skipped], ProcessPoolExecutor]:
+) -> tuple[list[Any], ProcessPoolExecutor]:
     """The oldest batch's results; after a worker died, its batches as skipped and a new pool."""
     future = pending[0][1]
     try:
@@ -129,8 +166,6 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     for process in processes:
         process.join(timeout=5)
 
-
-T = TypeVar("T")
 
 # The task a forked `Background` process runs, set just before the fork (not pickled).
 _TASK: Callable[[], Any] | None = None

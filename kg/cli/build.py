@@ -57,7 +57,12 @@ EXIT_SKIPPED = 3
     help="Extract on a Dask cluster: tcp://HOST:PORT of a scheduler, or 'local' for 2 local "
     "workers (needs pip install 'posture-kg[dask]').",
 )
-@click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 10_000))
+@click.option(
+    "--batch-size",
+    default=None,
+    type=click.IntRange(1, 10_000),
+    help="Articles per batch a worker takes [default: chosen from the corpus size and --workers].",
+)
 @click.option(
     "--window-days",
     default=1,
@@ -94,7 +99,7 @@ def build_command(
     url_field: str,
     id_field: str,
     workers: int,
-    batch_size: int,
+    batch_size: int | None,
     window_days: int,
     max_chars: int,
     no_html: bool,

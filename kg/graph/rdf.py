@@ -15,7 +15,7 @@ best confidence of article i: independent reports make an event more certain.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,12 +23,12 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.gazetteer import Gazetteer
 from kg.iris import DERIVED_GRAPH, article_iri, entity_iri, event_iri, evidence_iri, graph_iri
-from kg.records import ArticleResult, Entity, Relation
+from kg.records import Article, ArticleResult, Entity, Relation
 from kg.vocab import PK, WD, term
 
 PREFIXES = {
@@ -126,60 +126,81 @@ def article_graph(
     events: dict[tuple[str, int], EventRef],
     labels: dict[str, str],
 ) -> NamedTriples:
-    """Everything one article contributes, as its named graph."""
+    """Everything one article contributes, as its named graph: its statements and its event nodes."""
+    graph = article_statements(result)
+    graph.triples |= event_statements(result, events, labels).triples
+    return graph
+
+
+def article_statements(result: ArticleResult) -> NamedTriples:
+    """What one article says on its own: the article, its entities, its direct relations and evidence.
+
+    Nothing here depends on other articles, so a worker renders it as soon as the article is
+    extracted (`kg.build.prepare`). The article's event nodes are left out: which merged event a
+    relation belongs to is known only once all articles are clustered (`event_statements`).
+    """
     a = result.article
     g = NamedTriples(graph_iri(a.doc_id))
     art = article_iri(a.doc_id)
-    g.add((art, RDF.type, PK.Article))
-    g.add((art, RDF.type, PROV.Entity))
-    g.add((art, PK.docId, Literal(a.doc_id)))
-    g.add((art, DCTERMS.identifier, Literal(a.doc_id)))
-    if a.title:
-        g.add((art, DCTERMS.title, Literal(a.title)))
-    if a.date:
-        g.add((art, DCTERMS.date, Literal(a.date, datatype=XSD.date)))
-    if a.source or a.path:
-        g.add((art, DCTERMS.source, Literal(a.source or a.path)))
-    if a.url:
-        g.add(
-            (art, PROV.hadPrimarySource, URIRef(a.url))
-            if _is_iri(a.url)
-            else (art, DCTERMS.source, Literal(a.url))
-        )
-    if a.content_hash:
-        g.add((art, PK.contentHash, Literal(a.content_hash)))
+    for triple in _article_facts(a, art):
+        g.add(triple)
     for entity in result.entities:
         entity_triples(g, entity)
         g.add((art, PK.mentions, entity_iri(entity.key)))
     for key, nation in result.operated_by:
         g.add((entity_iri(key), PK.operatedBy, entity_iri(nation)))
-    for i, r in enumerate(result.relations):
-        _relation_triples(g, r, events[(a.doc_id, i)], art, labels)
+    for r in result.relations:
+        g.add((entity_iri(r.actor), term(r.predicate), entity_iri(r.target)))
+        _evidence_triples(g, r, art)
     return g
 
 
+def event_statements(
+    result: ArticleResult, events: dict[tuple[str, int], EventRef], labels: dict[str, str]
+) -> NamedTriples:
+    """The event nodes an article's relations belong to, once `cluster_events` has merged them."""
+    a = result.article
+    g = NamedTriples(graph_iri(a.doc_id))
+    art = article_iri(a.doc_id)
+    for i, r in enumerate(result.relations):
+        _event_triples(g, r, events[(a.doc_id, i)].iri, art, labels)
+    return g
+
+
+def _article_facts(a: Article, art: URIRef) -> Iterator[tuple[Any, Any, Any]]:
+    yield art, RDF.type, PK.Article
+    yield art, RDF.type, PROV.Entity
+    yield art, PK.docId, Literal(a.doc_id)
+    yield art, DCTERMS.identifier, Literal(a.doc_id)
+    if a.title:
+        yield art, DCTERMS.title, Literal(a.title)
+    if a.date:
+        yield art, DCTERMS.date, Literal(a.date, datatype=XSD.date)
+    if a.source or a.path:
+        yield art, DCTERMS.source, Literal(a.source or a.path)
+    if a.url and _is_iri(a.url):
+        yield art, PROV.hadPrimarySource, URIRef(a.url)
+    elif a.url:
+        yield art, DCTERMS.source, Literal(a.url)
+    if a.content_hash:
+        yield art, PK.contentHash, Literal(a.content_hash)
+
+
 def _is_iri(text: str) -> bool:
-    return (
-        text.startswith(("http://", "https://")) and " " not in text and "<" not in text and '"' not in text
-    )
+    """Whether a URL can be written as an IRI (N-Triples forbids spaces, controls and <>"{}|^`\\)."""
+    return text.startswith(("http://", "https://")) and _NOT_IN_IRI.search(text) is None
 
 
-def _relation_triples(
-    g: NamedTriples, r: Relation, ref: EventRef, art: URIRef, labels: dict[str, str]
-) -> None:
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _event_triples(g: NamedTriples, r: Relation, ev: URIRef, art: URIRef, labels: dict[str, str]) -> None:
     actor, target = entity_iri(r.actor), entity_iri(r.target)
     predicate = term(r.predicate)
-    g.add((actor, predicate, target))
-    ev = ref.iri
     g.add((ev, RDF.type, term(r.event_class)))
     g.add((ev, PK.directProperty, predicate))
-    g.add(
-        (
-            ev,
-            RDFS.label,
-            Literal(f"{labels.get(r.actor, r.actor)} {r.predicate} {labels.get(r.target, r.target)}"),
-        )
-    )
+    label = f"{labels.get(r.actor, r.actor)} {r.predicate} {labels.get(r.target, r.target)}"
+    g.add((ev, RDFS.label, Literal(label)))
     g.add((ev, PK.actor, actor))
     g.add((ev, PK.target, target))
     if r.predicate == "deployedTo":
@@ -187,9 +208,17 @@ def _relation_triples(
     if r.location:
         g.add((ev, PK.location, entity_iri(r.location)))
     g.add((ev, PROV.wasDerivedFrom, art))
+    g.add((ev, PK.evidence, _evidence_node(r)))
+
+
+def _evidence_node(r: Relation) -> URIRef:
     e = r.evidence
-    node = evidence_iri(e.doc_id, e.start, e.end, f"{r.predicate}|{r.actor}|{r.target}")
-    g.add((ev, PK.evidence, node))
+    return evidence_iri(e.doc_id, e.start, e.end, f"{r.predicate}|{r.actor}|{r.target}")
+
+
+def _evidence_triples(g: NamedTriples, r: Relation, art: URIRef) -> None:
+    e = r.evidence
+    node = _evidence_node(r)
     g.add((node, RDF.type, PK.Evidence))
     g.add((node, PK.sentence, Literal(e.text)))
     g.add((node, PK.startChar, Literal(e.start)))
@@ -218,18 +247,36 @@ def derived_graph(
     for result in results:
         for entity in result.entities:
             present.setdefault(entity.key, entity)
-    for key, entity in present.items():
-        node = entity_iri(key)
-        for nation in entity.operators:
-            if nation in present:
-                g.add((node, PK.operatedBy, entity_iri(nation)))
-        for alliance in entity.member_of:
-            if alliance in present:
-                g.add((node, PK.memberOf, entity_iri(alliance)))
-        if entity.located_in and entity.located_in in present:
-            g.add((node, PK.locatedIn, entity_iri(entity.located_in)))
-        if entity.family and entity.family in present:
-            g.add((node, PK.variantOf, entity_iri(entity.family)))
+    for entity in present.values():
+        for triple in _facts_between(entity, present):
+            g.add(triple)
+    for triple in _merged_event_facts(results, events):
+        g.add(triple)
+    if hierarchy is not None:
+        for triple in hierarchy:
+            g.add(triple)
+    return g
+
+
+def _facts_between(entity: Entity, present: dict[str, Entity]) -> Iterator[tuple[Any, Any, Any]]:
+    """Gazetteer facts from `entity` to other entities the graph holds."""
+    node = entity_iri(entity.key)
+    for nation in entity.operators:
+        if nation in present:
+            yield node, PK.operatedBy, entity_iri(nation)
+    for alliance in entity.member_of:
+        if alliance in present:
+            yield node, PK.memberOf, entity_iri(alliance)
+    if entity.located_in and entity.located_in in present:
+        yield node, PK.locatedIn, entity_iri(entity.located_in)
+    if entity.family and entity.family in present:
+        yield node, PK.variantOf, entity_iri(entity.family)
+
+
+def _merged_event_facts(
+    results: list[ArticleResult], events: dict[tuple[str, int], EventRef]
+) -> Iterator[tuple[Any, Any, Any]]:
+    """Each merged event's confidence, source count, date and largest counts."""
     best: dict[URIRef, dict[str, float]] = defaultdict(dict)
     dates: dict[URIRef, dt.date | None] = {}
     counts: dict[tuple[URIRef, URIRef], int] = {}  # largest count any report of the event states
@@ -246,16 +293,12 @@ def derived_graph(
         doubt = 1.0
         for c in per_doc.values():
             doubt *= 1.0 - c
-        g.add((iri, PK.confidence, Literal(Decimal(str(round(1.0 - doubt, 3))))))
-        g.add((iri, PK.sourceCount, Literal(len(per_doc))))
+        yield iri, PK.confidence, Literal(Decimal(str(round(1.0 - doubt, 3))))
+        yield iri, PK.sourceCount, Literal(len(per_doc))
         if dates[iri]:
-            g.add((iri, PK.date, Literal(dates[iri], datatype=XSD.date)))
+            yield iri, PK.date, Literal(dates[iri], datatype=XSD.date)
     for (iri, prop), count in counts.items():
-        g.add((iri, prop, Literal(count)))
-    if hierarchy is not None:
-        for triple in hierarchy:
-            g.add(triple)
-    return g
+        yield iri, prop, Literal(count)
 
 
 class NamedTriples:
@@ -317,63 +360,34 @@ def to_dataset(
     return ds
 
 
-class TrigWriter:
-    """graph.trig written one named graph at a time, as N-Triples lines inside graph blocks.
+def ntriples(triples: Iterable[tuple[Any, Any, Any]]) -> bytes:
+    """The triples as N-Triples, one line each, sorted: what graph.trig blocks and the store load take.
 
-    Prefixed names would need rdflib's Turtle serializer, whose shared namespace trie made
-    assembly of 10,000 articles take many minutes; full IRIs are plain TriG and stream.
+    Literals are escaped by hand (rdflib's `n3()` writes a multi-line string between triple
+    quotes, which is Turtle but not N-Triples). IRIs are written as they are: `kg.iris` mints
+    them from slugs, and article URLs that are not valid IRIs become literals (`_is_iri`).
     """
+    return "".join(sorted({f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples})).encode(
+        "utf-8", "replace"
+    )
 
-    def __init__(self) -> None:
-        # named, so that readers (the store load, the in-memory union) each open their own handle
-        self.body = tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".trig")  # noqa: SIM115
-        self.triples = 0  # lines written
 
-    def add(self, graph: NamedGraph) -> None:
-        lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
-        self.triples += len(lines)
-        self.body.write(f"{graph.identifier.n3()} {{\n" + "\n".join(lines) + "\n}\n\n")
+def _nt(node: Any) -> str:
+    if isinstance(node, Literal):
+        text = str(node)
+        if _NEEDS_ESCAPE.search(text):
+            text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        if node.language:
+            return f'"{text}"@{node.language}'
+        if node.datatype is not None and node.datatype != XSD.string:
+            return f'"{text}"^^<{node.datatype}>'
+        return f'"{text}"'
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return f"<{node}>"
 
-    def chunks(self, max_lines: int = 50_000) -> Iterator[str]:
-        """What was written so far as TriG texts of about `max_lines` lines each (for the store).
 
-        A graph larger than that (the derived graph of a big build) is split by closing its
-        block and opening it again in the next text: Oxigraph's bulk loader holds a whole
-        text at once, and one large block cost 0.5 GiB at 10,000 articles.
-        """
-        self.body.flush()
-        with open(self.body.name, encoding="utf-8") as body:
-            yield from self._chunks(body, max_lines)
-
-    @staticmethod
-    def _chunks(body: Iterable[str], max_lines: int) -> Iterator[str]:
-        lines: list[str] = []
-        header = ""
-        for line in body:
-            if line == "\n":
-                continue
-            lines.append(line)
-            if line.endswith("{\n"):
-                header = line
-            elif line == "}\n":
-                header = ""
-            if len(lines) >= max_lines:
-                if header:
-                    lines.append("}\n")
-                yield "".join(lines)
-                lines = [header] if header else []
-        if lines:
-            yield "".join(lines)
-
-    def text(self) -> Iterator[str]:
-        yield "# posture-kg: one named graph per article (id:graph/article/...), plus id:graph/derived\n\n"
-        self.body.flush()
-        with open(self.body.name, encoding="utf-8") as body:
-            while chunk := body.read(1 << 20):
-                yield chunk
-
-    def close(self) -> None:
-        self.body.close()
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
 
 
 def union_graph(ds: Dataset) -> Graph:

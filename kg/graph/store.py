@@ -14,6 +14,10 @@ queries run over that default graph. Oxigraph's own union mode (`use_default_gra
 over entity facts that every article repeats (labels, operatedBy, memberOf) multiply. Measured
 here: `aircraft-by-operator` over 20k quads did not finish in minutes in union mode. Stores
 without the materialized union (empty default graph) are still queried in union mode.
+
+The named graph `id:graph/precomputed` (answers the build prepared for the slow library
+queries, `kg.graph.precompute`) is never copied into the default graph: it is an index of
+the union, not part of it.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 import rdflib
@@ -33,6 +37,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import QueryError, StoreError
 from kg.graph.results import QueryResult, Term
+from kg.iris import PRECOMPUTED_GRAPH
 
 STORE_DIRNAME = "store"
 TRIG_NAME = "graph.trig"
@@ -41,6 +46,17 @@ _TMP_PREFIX = ".store-tmp-"
 _OLD_PREFIX = ".store-old-"
 
 RdfTerm = rdflib.URIRef | rdflib.BNode | rdflib.Literal
+_PRECOMPUTED = ox.NamedNode(str(PRECOMPUTED_GRAPH))
+
+
+class TrigChunk(Protocol):
+    """Whole TriG graph blocks whose triples are one N-Triples line each, and those lines alone."""
+
+    @property
+    def trig(self) -> bytes: ...
+
+    @property
+    def union(self) -> bytes: ...
 
 
 class GraphStore:
@@ -158,6 +174,10 @@ def _to_rdflib(node: Any) -> Any:
     raise StoreError(f"unsupported RDF term in the store: {node!r}")
 
 
+#: An Oxigraph term as the rdflib term it stands for.
+to_rdflib_term = _to_rdflib
+
+
 def _quads_of(graph: rdflib.Graph) -> Iterable[tuple[Any, Any, Any, Any]]:
     if isinstance(graph, rdflib.Dataset):
         return graph.quads((None, None, None, None))
@@ -165,7 +185,8 @@ def _quads_of(graph: rdflib.Graph) -> Iterable[tuple[Any, Any, Any, Any]]:
 
 
 def _ox_quads(quads: Iterable[tuple[Any, Any, Any, Any]]) -> Iterator[ox.Quad]:
-    """Every quad, and each named graph's triple once more in the default graph."""
+    """Every quad, and each named graph's triple once more in the default graph (but for the
+    precomputed answers)."""
     bnodes: dict[Any, ox.BlankNode] = {}
     terms: dict[Any, Any] = {}  # IRIs and literals repeat across graphs: convert each once
 
@@ -185,7 +206,7 @@ def _ox_quads(quads: Iterable[tuple[Any, Any, Any, Any]]) -> Iterator[ox.Quad]:
         graph = default if gid is None or gid == DATASET_DEFAULT_GRAPH_ID else convert(gid)
         subject, predicate, obj = convert(s), convert(p), convert(o)
         yield ox.Quad(subject, predicate, obj, graph)
-        if graph is not default:
+        if graph is not default and graph != _PRECOMPUTED:
             yield ox.Quad(subject, predicate, obj, default)
 
 
@@ -209,27 +230,34 @@ def write_store(dataset: rdflib.Dataset, store_dir: Path) -> Path:
     return _write_fresh(store_dir, fill)
 
 
-def write_store_from_trig(chunks: Iterable[str], store_dir: Path) -> Path:
-    """Like `write_store`, from TriG text whose triples are one N-Triples line each.
+def write_store_from_trig(chunks: Iterable[TrigChunk], store_dir: Path) -> Path:
+    """Like `write_store`, from TriG chunks (`kg.build.trig.TrigWriter.chunks`).
 
-    Each chunk holds whole graph blocks (`kg.graph.rdf.TrigWriter.chunks`). Oxigraph parses them
-    itself, several times faster than building its terms one by one in Python, and the
-    triple lines are loaded once more into the default graph as the deduplicated union.
+    Oxigraph parses them itself, several times faster than building its terms one by one in
+    Python, and each chunk's triple lines are loaded once more into the default graph as the
+    union (Oxigraph keeps each triple once).
     """
     return commit_store(load_store_from_trig(chunks, store_dir), store_dir)
 
 
-def load_store_from_trig(chunks: Iterable[str], store_dir: Path) -> Path:
+def load_store_from_trig(
+    chunks: Iterable[TrigChunk], store_dir: Path, *, named: Callable[[GraphStore], bytes] | None = None
+) -> Path:
     """The first half of `write_store_from_trig`: a new store beside `store_dir`, not yet swapped in.
 
-    The caller commits it with `commit_store` (or deletes it): a build that loads the store in a
-    thread keeps the last word on whether it replaces the old one.
+    With `named`, once the chunks are in, `named` is called with the new store (its union
+    complete) and returns N-Triples for the named graph `id:graph/precomputed` (left out of
+    the union). The caller commits the store with `commit_store` (or deletes it): a build that
+    loads the store in a thread keeps the last word on whether it replaces the old one.
     """
 
     def fill(store: ox.Store) -> None:
         for chunk in chunks:
-            store.bulk_load(chunk.encode("utf-8"), ox.RdfFormat.TRIG)
-            store.bulk_load(_triple_lines(chunk), ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+            store.bulk_load(chunk.trig, ox.RdfFormat.TRIG)
+            store.bulk_load(chunk.union, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        if named is not None:
+            answers = named(GraphStore(store, Path(store_dir), read_only=False))
+            store.bulk_load(answers, ox.RdfFormat.N_TRIPLES, to_graph=_PRECOMPUTED)
 
     return _fill_fresh(store_dir, fill)
 
@@ -452,6 +480,8 @@ def _quads_from(outdir: Path, *, union: bool = False) -> Iterator[tuple[Any, Any
             raise StoreError(
                 f"cannot read {source}: {exc}; rebuild it with `kg build ARTICLES -o {outdir}`"
             ) from exc
+        if union:
+            quads = [q for q in quads if q.graph_name != _PRECOMPUTED]
     terms: dict[Any, Any] = {}  # IRIs and literals repeat: convert each once
 
     def convert(node: Any) -> Any:
@@ -494,7 +524,9 @@ def load_store(outdir: Path) -> GraphStore:
         store.bulk_load(path=str(source))
     except (SyntaxError, OSError, ValueError) as exc:
         raise StoreError(f"cannot read {source}: {exc}") from exc
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    store.update(
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{PRECOMPUTED_GRAPH}>) }}"
+    )
     return GraphStore(store, source, read_only=False)
 
 
@@ -520,23 +552,13 @@ def write_union_turtle(store: GraphStore, path: Path, prefixes: dict[str, str]) 
     return size
 
 
-def union_memory_store(chunks: Iterable[str]) -> GraphStore:
-    """The union of TriG chunks whose triples are one N-Triples line each, in an in-memory store.
+def union_memory_store(texts: Iterable[bytes]) -> GraphStore:
+    """The union of N-Triples `texts` (a triple may come in several), in an in-memory store.
 
     For graphs small enough: graph.ttl and the SHACL check read it several times faster than
     the on-disk store, and it can be filled while that store loads.
     """
     store = ox.Store()
-    for chunk in chunks:
-        store.load(_triple_lines(chunk), ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    for text in texts:
+        store.bulk_load(text, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     return GraphStore(store, Path(":memory:"), read_only=False)
-
-
-def _triple_lines(chunk: str) -> bytes:
-    """The triples of a TriG chunk (one N-Triples line each) as N-Triples, each once.
-
-    Entity facts repeat in every article graph: parsing each once halves the union's load.
-    """
-    return "\n".join(dict.fromkeys(line for line in chunk.splitlines() if line.endswith(" ."))).encode(
-        "utf-8"
-    )
