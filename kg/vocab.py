@@ -88,6 +88,28 @@ class PK(DefinedNamespace):
     docId: URIRef
     contentHash: URIRef
 
+    # precomputed answers (named graph id:graph/precomputed)
+    ResponseChain: URIRef
+    NationPairTally: URIRef
+    ProfileEntry: URIRef
+    precomputes: URIRef
+    rank: URIRef
+    responder: URIRef
+    origin: URIRef
+    direct: URIRef
+    tallyOf: URIRef
+    actorNation: URIRef
+    targetNation: URIRef
+    eventCount: URIRef
+    firstDate: URIRef
+    lastDate: URIRef
+    profileOf: URIRef
+    profileLabel: URIRef
+    direction: URIRef
+    profileProperty: URIRef
+    valueCount: URIRef
+    values: URIRef
+
 
 def term(name: str) -> URIRef:
     """The ontology term with local name `name` (raises AttributeError for a term the ontology lacks)."""

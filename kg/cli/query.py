@@ -90,7 +90,7 @@ def query_command(
         from kg.graph.infer import with_inferences
         from kg.graph.store import memory_store, read_dataset
 
-        target = memory_store(with_inferences(read_dataset(outdir)))
+        target = memory_store(with_inferences(read_dataset(outdir, precomputed=False)))
     if name:
         result = run_library_query(target, get_query(name), bound)
     elif query is not None and (query.endswith(".rq") or Path(query).is_file()) and "{" not in query:

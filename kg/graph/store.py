@@ -440,14 +440,18 @@ def require_store(outdir: Path, *, for_writing: bool = False) -> tuple[Path, boo
         return store.path, not store.materialized_union
 
 
-def read_dataset(outdir: Path) -> rdflib.Dataset:
-    """All statements of OUTDIR with their named graphs: from the store, else graph.trig, else graph.ttl."""
+def read_dataset(outdir: Path, *, precomputed: bool = True) -> rdflib.Dataset:
+    """All statements of OUTDIR with their named graphs: from the store, else graph.trig, else graph.ttl.
+
+    Without `precomputed`, the named graph id:graph/precomputed is left out (for a dataset that
+    will be changed, such as one with inferences, whose answers the build did not prepare).
+    """
     outdir = Path(outdir)
     dataset = rdflib.Dataset()
     for s, p, o, g in _quads_from(outdir):
         if g == DATASET_DEFAULT_GRAPH_ID:
             dataset.default_graph.add((s, p, o))
-        else:
+        elif precomputed or g != PRECOMPUTED_GRAPH:
             dataset.add((s, p, o, g))
     return dataset
 
