@@ -9,18 +9,19 @@ Measures, in one run, on a synthetic corpus from bench/corpus.py:
 (c) `extract_in_processes` with two forked worker processes (`kg.build.workers`) against
     1, and Dask with 2 local workers
     (steady state, cluster already warm) against 1 process;
-(e) `kg.build.pipeline.build` end to end on the same corpus into a fresh OUTDIR (reading the JSONL,
-    extraction, the store, graph.trig/.ttl, SHACL check, HTML pages), with `workers=1` and
-    `workers=2`, each in a fresh process that has loaded the model and built a small warm-up
-    corpus first: what a user of `kg build` gets, without the start-up;
-(d) peak RSS of `kg build` over 10,000 synthetic articles into a fresh OUTDIR, in a child
-    process, sampled while it runs to tell extraction from assembly.
+(e) `kg.build.pipeline.build` end to end (reading the JSONL, extraction, graph.trig, the
+    store, graph.ttl, SHACL check, precomputed answers, HTML pages) at each of `--sizes`, with
+    `workers=1`, `workers=2` and `dask="local"`, each in a fresh process (bench/scaling.py):
+    the ratios against workers=1 and the parent's serial seconds;
+(d) peak RSS and wall time of `kg build` over 10,000 synthetic articles into a fresh OUTDIR,
+    in a child process, sampled while it runs to tell extraction from assembly.
 
 Times are the best of `--repeats` runs (the machine is shared; the best run is the one least
-disturbed); CPU seconds are reported beside wall seconds for the same reason.
+disturbed); CPU seconds and the load average are reported beside wall seconds for the same reason.
 
     .venv/bin/python bench/throughput.py                       # everything, append to RESULTS.md
-    .venv/bin/python bench/throughput.py --articles 100 --big 0 --no-record
+    .venv/bin/python bench/throughput.py --articles 0 --sizes 200 1000 --big 0   # (e) only
+    .venv/bin/python bench/throughput.py --articles 100 --sizes 100 --big 0 --no-record
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +44,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_jsonl
 from results import RESULTS, append_run
+from scaling import MODES, measure_scaling, one_build, render_scaling
 
 ROOT = Path(__file__).resolve().parent
 HEADING = "## Throughput (bench/throughput.py)"
 TARGET_BUILD = 0.85  # build words/s >= 0.85 x bare nlp.pipe
-TARGET_SCALING = 1.6  # 2 workers >= 1.6 x 1 worker
-TARGET_RSS_GIB = 2.0  # peak RSS for 10,000 articles
+TARGET_SCALING = 1.6  # 2 workers >= 1.6 x 1 worker (extraction alone)
+TARGET_RSS_GIB = 1.0  # peak RSS for 10,000 articles
+TARGET_BIG_SECONDS = 12 * 60  # whole build of 10,000 articles
 
 
 def log(message: str) -> None:
@@ -146,50 +148,8 @@ def measure_speed(
         lambda: list(extract_in_processes(extractor, articles, processes=2, batch_size=batch_size)), repeats
     )
     log(f"    {words / out['extract2']['wall']:,.0f} words/s")
-    # (e) each build in a fresh process (model loaded and warmed first), as `kg build` runs:
-    # the measurements above leave this process's heap and spaCy's string store grown, which
-    # forked workers then copy page by page. workers=1 and 2 alternate, so that a slow spell of
-    # this shared machine does not fall on one of them only.
-    for _ in range(repeats):
-        for workers in (1, 2):
-            log(f"(e) kg.build.pipeline.build, workers={workers}, fresh process and OUTDIR")
-            run = isolated_build(corpus, workers, batch_size)
-            log(f"    {words / run['wall']:,.0f} words/s")
-            best = out.get(f"build{workers}")
-            if best is None or run["wall"] < best["wall"]:
-                out[f"build{workers}"] = run
     out["dask"] = measure_dask(articles, repeats, batch_size)
     return out
-
-
-def isolated_build(corpus: Path, workers: int, batch_size: int) -> dict[str, float]:
-    """`fresh_build` timed in a child process that has loaded the model and built a warm-up corpus."""
-    command = [sys.executable, __file__, "--one-build", str(corpus), "--workers", str(workers)]
-    load = os.getloadavg()[0]
-    done = subprocess.run([*command, "--batch-size", str(batch_size)], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"(e) build failed: {done.stderr[-2000:]}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return {**result, "load": load}
-
-
-def one_build(corpus: Path, workers: int, batch_size: int) -> None:
-    """The child of `isolated_build`: warm up, time one build, print the numbers as JSON."""
-    from kg.nlp.pipeline import load_pipeline
-
-    load_pipeline()
-    fresh_build(write_jsonl(corpus.with_name(f"warm-{os.getpid()}.jsonl"), 8, 99), workers, batch_size)
-    run = timed(partial(fresh_build, corpus, workers, batch_size), 1)
-    print(json.dumps(run))
-
-
-def fresh_build(corpus: Path, workers: int, batch_size: int) -> None:
-    from kg.build.pipeline import build
-
-    with tempfile.TemporaryDirectory(prefix="kg-build-", dir=corpus.parent) as outdir:
-        summary = build([corpus], Path(outdir), workers=workers, batch_size=batch_size)
-        if summary.skipped:
-            raise SystemExit(f"(e) skipped {len(summary.skipped)} articles: {summary.skipped[:3]}")
 
 
 def measure_dask(articles: list[Any], repeats: int, batch_size: int) -> dict[str, Any] | None:
@@ -245,6 +205,7 @@ def measure_big(count: int, workdir: Path, seed: int, extra: Sequence[str], cap_
     )
     cmd = [sys.executable, "-c", wrapper, str(kg), "build", str(corpus), "-o", str(outdir), "-q", *extra]
     log(f"(d) {' '.join(cmd[3:])}")
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak_extract = peak_assemble = 0
@@ -291,6 +252,7 @@ def measure_big(count: int, workdir: Path, seed: int, extra: Sequence[str], cap_
         "words": sum(len(json.loads(line)["text"].split()) for line in corpus.open(encoding="utf-8")),
         "sizes": sizes,
         "killed": killed,
+        "load": load,
         "skipped": stderr.count("kg: warning: skipped "),  # one line per skipped input
         "options": list(extra),
     }
@@ -314,7 +276,9 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
-def render(header: str, speed: dict[str, Any] | None, big: dict[str, Any] | None) -> str:
+def render(
+    header: str, speed: dict[str, Any] | None, scaling: dict[int, Any] | None, big: dict[str, Any] | None
+) -> str:
     lines = [f"### Run {header}", ""]
     if speed:
         words = speed["words"]
@@ -334,9 +298,7 @@ def render(header: str, speed: dict[str, Any] | None, big: dict[str, Any] | None
             row("(a) bare `spacy.load(model).pipe`", speed["bare"]),
             row("(a) `kg.nlp.pipeline.load_pipeline().pipe`", speed["kg_nlp"]),
             row("(b) `Extractor.run`, 1 process", speed["extract1"]),
-            row("(c) `Extractor.run`, `n_process=2` (2 worker processes)", speed["extract2"]),
-            row("(e) `build()` end to end, workers=1", speed["build1"]),
-            row("(e) `build()` end to end, workers=2", speed["build2"]),
+            row("(c) `extract_in_processes`, 2 worker processes", speed["extract2"]),
         ]
         if speed["dask"]:
             d = speed["dask"]
@@ -365,15 +327,12 @@ def render(header: str, speed: dict[str, Any] | None, big: dict[str, Any] | None
                 f"- (c) Dask 2 workers vs 1 process: **{b / d['wall']:.2f}×** "
                 f"(cluster start + model load on both workers: {d['startup']:.0f} s, not included)"
             )
-        e1, e2 = speed["build1"]["wall"], speed["build2"]["wall"]
-        lines += [
-            f"- (e) `kg build` end to end vs bare spaCy: **{bare / e1:.2f}** (target ≥ {TARGET_BUILD}: "
-            f"{verdict(bare / e1 >= TARGET_BUILD)}); `workers=2` vs 1 end to end: **{e1 / e2:.2f}×** "
-            f"(target ≥ {TARGET_SCALING}: {verdict(e1 / e2 >= TARGET_SCALING)})",
-        ]
+    if scaling:
+        lines += ["", *render_scaling(scaling)]
     if big:
         gib = big["maxrss"] / 2**30
         rss_ok = gib <= TARGET_RSS_GIB and not big["killed"]
+        time_ok = big["seconds"] <= TARGET_BIG_SECONDS and not big["killed"]
         peak = f"{gib:.2f} GiB" + (f", then {big['killed']}" if big["killed"] else "")
         rate = big["words"] / big["extract_seconds"]
         sizes = ", ".join(
@@ -382,7 +341,9 @@ def render(header: str, speed: dict[str, Any] | None, big: dict[str, Any] | None
         opts = " ".join(big["options"]) or "(defaults)"
         lines += [
             f"- (d) `kg build` of {big['count']:,} articles ({big['words']:,} words), options {opts}: "
-            f"peak RSS **{peak}** (target ≤ {TARGET_RSS_GIB:.0f} GiB: {verdict(rss_ok)}); "
+            f"peak RSS **{peak}** (target ≤ {TARGET_RSS_GIB:.0f} GiB: {verdict(rss_ok)}), "
+            f"**{big['seconds']:,.0f} s** (target ≤ {TARGET_BIG_SECONDS} s: {verdict(time_ok)}), "
+            f"load average {big['load']:.1f} at start; "
             f"sampled peak {big['peak_extract'] / 2**30:.2f} GiB while extracting, "
             f"{big['peak_assemble'] / 2**30:.2f} GiB while assembling; "
             f"{big['seconds']:,.0f} s in all, of which extraction {big['extract_seconds']:,.0f} s "
@@ -393,7 +354,11 @@ def render(header: str, speed: dict[str, Any] | None, big: dict[str, Any] | None
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=300, help="corpus size for (a)-(c)")
+    parser.add_argument("--articles", type=int, default=300, help="corpus size for (a)-(c); 0 skips them")
+    parser.add_argument(
+        "--sizes", type=int, nargs="*", default=[200, 1000], help="corpus sizes for (e); none skips it"
+    )
+    parser.add_argument("--modes", nargs="*", default=list(MODES), choices=list(MODES), help="modes for (e)")
     parser.add_argument("--big", type=int, default=10_000, help="articles for the RSS build (d); 0 skips it")
     parser.add_argument(
         "--big-option",
@@ -407,23 +372,25 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     parser.add_argument("--one-build", type=Path, help=argparse.SUPPRESS)  # see isolated_build
-    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--mode", default="workers=1", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_build:
-        one_build(args.one_build, args.workers, args.batch_size)
+        one_build(args.one_build, args.mode)
         return
     model = model_name()
     header = machine(model)
     log(header)
-    speed = big = None
+    speed = scaling = big = None
     with tempfile.TemporaryDirectory(prefix="kg-throughput-", dir=os.environ.get("KG_BENCH_TMP")) as tmp:
         work = Path(tmp)
         if args.articles:
             corpus = write_jsonl(work / "small.jsonl", args.articles, args.seed)
             speed = measure_speed(corpus, read_articles(corpus), model, args.repeats, args.batch_size)
+        if args.sizes:
+            scaling = measure_scaling(work, args.sizes, args.repeats, args.seed, args.modes)
         if args.big:
             big = measure_big(args.big, work, args.seed + 1, args.big_option, args.rss_cap)
-    text = render(header, speed, big)
+    text = render(header, speed, scaling, big)
     print(text)
     if not args.no_record:
         append_run(HEADING, text, intro="Written by `bench/throughput.py`; newest run last.")

@@ -11,6 +11,7 @@ a batch only milliseconds. Results cross the wire as plain dicts.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 from collections import deque
@@ -40,7 +41,8 @@ WORKER_TIMEOUT = 30
 LOCAL_WORKERS = 2
 _INSTALL = "pip install 'posture-kg[dask]'"
 
-# One Extractor per model and worker process, loaded by the first batch that needs it.
+# One Extractor per model and worker process, loaded by the first batch that needs it (or, for the
+# local cluster, by this process before it forks the workers).
 _EXTRACTORS: dict[str | None, Extractor] = {}
 _LOCK = threading.Lock()
 
@@ -136,15 +138,7 @@ def _on_cluster(
     if batch_size is not None and batch_size < 1:
         raise KgError(f"batch_size must be at least 1, got {batch_size}")
     distributed = _import_distributed()
-    cluster = None
-    if address == LOCAL:
-        cluster = distributed.LocalCluster(
-            n_workers=LOCAL_WORKERS,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+    cluster = _local_cluster(distributed, model) if address == LOCAL else None
     try:
         client = _connect(distributed, cluster if cluster is not None else address)
         try:
@@ -154,6 +148,28 @@ def _on_cluster(
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _local_cluster(distributed: Any, model: str | None) -> Any:
+    """A cluster of `LOCAL_WORKERS` processes on this machine, forked from this one once it has
+    loaded the pipeline: the workers start in a fraction of a second and share the loaded model
+    (copy-on-write, objects frozen as for `--workers N`) instead of importing and loading it
+    again each (seconds per worker, measured in bench/RESULTS.md)."""
+    import dask
+
+    _extractor(model)  # loaded here, inherited by the workers
+    gc.freeze()
+    try:
+        with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
+            return distributed.LocalCluster(
+                n_workers=LOCAL_WORKERS,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+    finally:
+        gc.unfreeze()
 
 
 def _connect(distributed: Any, target: Any) -> Any:
