@@ -155,95 +155,109 @@ def generate(path: Path, target: int, seed: int = 7) -> int:
     rng = random.Random(seed)
     world = World(rng, target / 1_000_000)
     count = 0
-    start = dt.date(2015, 1, 1)
     with path.open("w", encoding="utf-8") as out:
         count += _write_hierarchy(out)
         a = 0
         while count < target:
-            doc = f"{a:012x}"
-            graph = f"<{ID}graph/{doc}>"
-            article = f"<{ID}article/{doc}>"
-            day = start + dt.timedelta(days=rng.randrange(0, 3650))
-            lines = [
-                (article, _iri(RDF_TYPE), _iri(PK + "Article")),
-                (article, _iri(RDF_TYPE), _iri(PROV + "Entity")),
-                (article, _iri(DCT + "identifier"), _lit(doc)),
-                (article, _iri(PK + "docId"), _lit(doc)),
-                (article, _iri(DCT + "title"), _lit(f"Article {a} about posturing")),
-                (article, _iri(DCT + "date"), _lit(day.isoformat(), XSD + "date")),
-                (article, _iri(DCT + "source"), _lit(f"https://news.example/{a}")),
-                (article, _iri(PK + "contentHash"), _lit(f"{rng.getrandbits(128):032x}")),
-            ]
-            mentioned: set[str] = set()
-            for k in range(rng.choice(EVENTS_PER_ARTICLE)):
-                cls, prop = rng.choice(EVENTS)
-                # Entities are drawn Zipf-like (news is about a few nations and types), an
-                # interceptor is a fighter of another nation than its target, and responses are
-                # between nations and alliances (the builder never links events by respondedTo).
-                if cls in ("Interception", "Escort"):
-                    actor = world.aircraft[0] if rng.random() < 0.1 else _zipf(rng, world.fighters)
-                    tgt = world.aircraft[1] if rng.random() < 0.1 else _zipf(rng, world.aircraft)
-                    while cls == "Interception" and world.operator[tgt] == world.operator[actor]:
-                        tgt = _zipf(rng, world.aircraft)
-                elif cls == "Deployment":
-                    actor, tgt = _zipf(rng, world.weapons), _zipf(rng, world.nations)
-                else:
-                    actor = (
-                        world.nations[0]
-                        if rng.random() < 0.2
-                        else _zipf(rng, world.nations + world.alliances)
-                    )
-                    tgt = _zipf(rng, world.nations)
-                    while tgt == actor:
-                        tgt = _zipf(rng, world.nations)
-                event = f"<{ID}event/{cls.lower()}/{doc}{k}>"
-                evidence = f"<{ID}evidence/{doc}/{k * 100}-{k * 100 + 90}>"
-                date = _lit((day - dt.timedelta(days=rng.randrange(0, 3))).isoformat(), XSD + "date")
-                lines += [
-                    (_iri(ID + actor), _iri(PK + prop), _iri(ID + tgt)),
-                    (event, _iri(RDF_TYPE), _iri(PK + cls)),
-                    (event, _iri(PK + "directProperty"), _iri(PK + prop)),
-                    (event, _iri(PK + "actor"), _iri(ID + actor)),
-                    (event, _iri(PK + "target"), _iri(ID + tgt)),
-                    (event, _iri(PK + "date"), date),
-                    (event, _iri(PK + "confidence"), _lit(f"0.{rng.randrange(50, 99)}", XSD + "decimal")),
-                    (event, _iri(PK + "sourceCount"), _lit("1", XSD + "integer")),
-                    (event, _iri(RDFS_LABEL), _lit(f"{actor} {prop} {tgt}")),
-                    (event, _iri(PK + "evidence"), evidence),
-                    (event, _iri(PROV + "wasDerivedFrom"), article),
-                    (evidence, _iri(RDF_TYPE), _iri(PK + "Evidence")),
-                    (
-                        evidence,
-                        _iri(PK + "sentence"),
-                        _lit(f"Sentence {k} of article {a}: {actor} {prop} {tgt}."),
-                    ),
-                    (evidence, _iri(PK + "startChar"), _lit(str(k * 100), XSD + "integer")),
-                    (evidence, _iri(PK + "endChar"), _lit(str(k * 100 + 90), XSD + "integer")),
-                    (evidence, _iri(PK + "trigger"), _lit(prop)),
-                    (evidence, _iri(PK + "hedged"), _lit("false", XSD + "boolean")),
-                    (evidence, _iri(PK + "confidence"), _lit(f"0.{rng.randrange(50, 99)}", XSD + "decimal")),
-                    (evidence, _iri(PK + "date"), date),
-                    (evidence, _iri(PROV + "wasQuotedFrom"), article),
-                ]
-                if cls != "Deployment" and rng.random() < 0.7:
-                    sea = world.seas[0] if rng.random() < 0.2 else rng.choice(world.seas)
-                    lines.append((event, _iri(PK + "location"), _iri(ID + sea)))
-                    mentioned.add(sea)
-                if cls == "Deployment":
-                    lines.append((event, _iri(PK + "destination"), _iri(ID + tgt)))
-                mentioned.update((actor, tgt))
-            # an article also names nations, seas and aircraft outside its events (real builds:
-            # about 4 nations, 1.4 seas, 3 aircraft types and 11 entities in all per article)
-            mentioned.update(_zipf(rng, world.nations) for _ in range(3))
-            mentioned.update(_zipf(rng, world.aircraft) for _ in range(rng.choice((0, 1, 1, 2))))
-            if rng.random() < 0.6:
-                mentioned.add(_zipf(rng, world.seas))
-            if rng.random() < 0.3:
-                mentioned.add(rng.choice(world.alliances))
-            for entity in sorted(set().union(*(world.closure(e) for e in mentioned))):
-                lines += [(_iri(ID + entity), _iri(p), o) for p, o, _ in world.facts[entity]]
-            lines += [(article, _iri(PK + "mentions"), _iri(ID + e)) for e in sorted(mentioned)]
+            lines = _article_lines(rng, world, a)
+            graph = f"<{ID}graph/{a:012x}>"
             out.writelines(f"{s} {p} {o} {graph} .\n" for s, p, o in lines)
             count += len(lines)
             a += 1
     return count
+
+
+Line = tuple[str, str, str]
+
+
+def _article_lines(rng: random.Random, world: World, a: int) -> list[Line]:
+    """Article number `a`: its own facts, its events, and the facts of every entity it names."""
+    doc = f"{a:012x}"
+    article = f"<{ID}article/{doc}>"
+    day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(0, 3650))
+    lines = [
+        (article, _iri(RDF_TYPE), _iri(PK + "Article")),
+        (article, _iri(RDF_TYPE), _iri(PROV + "Entity")),
+        (article, _iri(DCT + "identifier"), _lit(doc)),
+        (article, _iri(PK + "docId"), _lit(doc)),
+        (article, _iri(DCT + "title"), _lit(f"Article {a} about posturing")),
+        (article, _iri(DCT + "date"), _lit(day.isoformat(), XSD + "date")),
+        (article, _iri(DCT + "source"), _lit(f"https://news.example/{a}")),
+        (article, _iri(PK + "contentHash"), _lit(f"{rng.getrandbits(128):032x}")),
+    ]
+    mentioned: set[str] = set()
+    for k in range(rng.choice(EVENTS_PER_ARTICLE)):
+        lines += _event_lines(rng, world, (a, k), day, article, mentioned)
+    # an article also names nations, seas and aircraft outside its events (real builds:
+    # about 4 nations, 1.4 seas, 3 aircraft types and 11 entities in all per article)
+    mentioned.update(_zipf(rng, world.nations) for _ in range(3))
+    mentioned.update(_zipf(rng, world.aircraft) for _ in range(rng.choice((0, 1, 1, 2))))
+    if rng.random() < 0.6:
+        mentioned.add(_zipf(rng, world.seas))
+    if rng.random() < 0.3:
+        mentioned.add(rng.choice(world.alliances))
+    for entity in sorted(set().union(*(world.closure(e) for e in mentioned))):
+        lines += [(_iri(ID + entity), _iri(p), o) for p, o, _ in world.facts[entity]]
+    lines += [(article, _iri(PK + "mentions"), _iri(ID + e)) for e in sorted(mentioned)]
+    return lines
+
+
+def _parties(rng: random.Random, world: World, cls: str) -> tuple[str, str]:
+    """Actor and target of an event of class `cls`. Entities are drawn Zipf-like (news is about a
+    few nations and types), an interceptor is a fighter of another nation than its target, and
+    responses are between nations and alliances (the builder never links events by respondedTo)."""
+    if cls in ("Interception", "Escort"):
+        actor = world.aircraft[0] if rng.random() < 0.1 else _zipf(rng, world.fighters)
+        target = world.aircraft[1] if rng.random() < 0.1 else _zipf(rng, world.aircraft)
+        while cls == "Interception" and world.operator[target] == world.operator[actor]:
+            target = _zipf(rng, world.aircraft)
+        return actor, target
+    if cls == "Deployment":
+        return _zipf(rng, world.weapons), _zipf(rng, world.nations)
+    actor = world.nations[0] if rng.random() < 0.2 else _zipf(rng, world.nations + world.alliances)
+    target = _zipf(rng, world.nations)
+    while target == actor:
+        target = _zipf(rng, world.nations)
+    return actor, target
+
+
+def _event_lines(
+    rng: random.Random, world: World, number: tuple[int, int], day: dt.date, article: str, mentioned: set[str]
+) -> list[Line]:
+    """Event k of article a, with its one evidence node; its entities go into `mentioned`."""
+    a, k = number
+    cls, prop = rng.choice(EVENTS)
+    actor, tgt = _parties(rng, world, cls)
+    event = f"<{ID}event/{cls.lower()}/{a:012x}{k}>"
+    evidence = f"<{ID}evidence/{a:012x}/{k * 100}-{k * 100 + 90}>"
+    date = _lit((day - dt.timedelta(days=rng.randrange(0, 3))).isoformat(), XSD + "date")
+    lines = [
+        (_iri(ID + actor), _iri(PK + prop), _iri(ID + tgt)),
+        (event, _iri(RDF_TYPE), _iri(PK + cls)),
+        (event, _iri(PK + "directProperty"), _iri(PK + prop)),
+        (event, _iri(PK + "actor"), _iri(ID + actor)),
+        (event, _iri(PK + "target"), _iri(ID + tgt)),
+        (event, _iri(PK + "date"), date),
+        (event, _iri(PK + "confidence"), _lit(f"0.{rng.randrange(50, 99)}", XSD + "decimal")),
+        (event, _iri(PK + "sourceCount"), _lit("1", XSD + "integer")),
+        (event, _iri(RDFS_LABEL), _lit(f"{actor} {prop} {tgt}")),
+        (event, _iri(PK + "evidence"), evidence),
+        (event, _iri(PROV + "wasDerivedFrom"), article),
+        (evidence, _iri(RDF_TYPE), _iri(PK + "Evidence")),
+        (evidence, _iri(PK + "sentence"), _lit(f"Sentence {k} of article {a}: {actor} {prop} {tgt}.")),
+        (evidence, _iri(PK + "startChar"), _lit(str(k * 100), XSD + "integer")),
+        (evidence, _iri(PK + "endChar"), _lit(str(k * 100 + 90), XSD + "integer")),
+        (evidence, _iri(PK + "trigger"), _lit(prop)),
+        (evidence, _iri(PK + "hedged"), _lit("false", XSD + "boolean")),
+        (evidence, _iri(PK + "confidence"), _lit(f"0.{rng.randrange(50, 99)}", XSD + "decimal")),
+        (evidence, _iri(PK + "date"), date),
+        (evidence, _iri(PROV + "wasQuotedFrom"), article),
+    ]
+    if cls != "Deployment" and rng.random() < 0.7:
+        sea = world.seas[0] if rng.random() < 0.2 else rng.choice(world.seas)
+        lines.append((event, _iri(PK + "location"), _iri(ID + sea)))
+        mentioned.add(sea)
+    if cls == "Deployment":
+        lines.append((event, _iri(PK + "destination"), _iri(ID + tgt)))
+    mentioned.update((actor, tgt))
+    return lines

@@ -208,6 +208,36 @@ def measure_big(count: int, workdir: Path, seed: int, extra: Sequence[str], cap_
     load = os.getloadavg()[0]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watched = _watch(proc, outdir, count, cap_gib, started)
+    stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - started
+    if watched["killed"] is None and proc.returncode not in (0, 3):
+        raise SystemExit(f"kg build failed ({proc.returncode}): {stderr[-2000:]}")
+    lines = stdout.strip().splitlines() or ["0"]
+    sizes = {p.name: p.stat().st_size for p in outdir.glob("*") if p.is_file()}
+    result: dict[str, Any] = {
+        "count": count,
+        "seconds": seconds,
+        "extract_seconds": watched["extract_done"] or seconds,
+        "maxrss": int(lines[-1]) * 1024,
+        "peak_extract": watched["peak_extract"],
+        "peak_assemble": watched["peak_assemble"],
+        "words": sum(len(json.loads(line)["text"].split()) for line in corpus.open(encoding="utf-8")),
+        "sizes": sizes,
+        "killed": watched["killed"],
+        "load": load,
+        "skipped": stderr.count("kg: warning: skipped "),  # one line per skipped input
+        "options": list(extra),
+    }
+    log(f"    done in {seconds:,.0f} s, peak RSS {result['maxrss'] / 2**30:.2f} GiB")
+    return result
+
+
+def _watch(
+    proc: subprocess.Popen[str], outdir: Path, count: int, cap_gib: float, started: float
+) -> dict[str, Any]:
+    """Sample the build's memory each second until it ends (killing it above `cap_gib`), telling
+    extraction (until manifest.json appears) from assembly."""
     peak_extract = peak_assemble = 0
     extract_done: float | None = None
     last = 0.0
@@ -223,41 +253,21 @@ def measure_big(count: int, workdir: Path, seed: int, extra: Sequence[str], cap_
 
             for child in psutil.Process(proc.pid).children(recursive=True):
                 child.kill()
-        done = len(list((outdir / "articles").glob("*.json"))) if (outdir / "articles").is_dir() else 0
         if not (outdir / "manifest.json").exists():  # written when extraction ends, before assembly
             peak_extract = max(peak_extract, rss)
         else:
-            if extract_done is None:
-                extract_done = time.perf_counter() - started
+            extract_done = extract_done or time.perf_counter() - started
             peak_assemble = max(peak_assemble, rss)
         if time.perf_counter() - last >= 30:
             last = time.perf_counter()
-            log(
-                f"    {time.perf_counter() - started:6.0f} s: {done:,}/{count:,} articles extracted, "
-                f"RSS {rss / 2**20:,.0f} MiB"
-            )
-    stdout, stderr = proc.communicate()
-    seconds = time.perf_counter() - started
-    if killed is None and proc.returncode not in (0, 3):
-        raise SystemExit(f"kg build failed ({proc.returncode}): {stderr[-2000:]}")
-    lines = stdout.strip().splitlines() or ["0"]
-    sizes = {p.name: p.stat().st_size for p in outdir.glob("*") if p.is_file()}
-    result: dict[str, Any] = {
-        "count": count,
-        "seconds": seconds,
-        "extract_seconds": extract_done or seconds,
-        "maxrss": int(lines[-1]) * 1024,
+            done = len(list((outdir / "articles").glob("*.json"))) if (outdir / "articles").is_dir() else 0
+            log(f"    {last - started:6.0f} s: {done:,}/{count:,} articles extracted, RSS {rss >> 20:,} MiB")
+    return {
         "peak_extract": peak_extract,
         "peak_assemble": peak_assemble,
-        "words": sum(len(json.loads(line)["text"].split()) for line in corpus.open(encoding="utf-8")),
-        "sizes": sizes,
+        "extract_done": extract_done,
         "killed": killed,
-        "load": load,
-        "skipped": stderr.count("kg: warning: skipped "),  # one line per skipped input
-        "options": list(extra),
     }
-    log(f"    done in {seconds:,.0f} s, peak RSS {result['maxrss'] / 2**30:.2f} GiB")
-    return result
 
 
 def machine(model: str) -> str:
@@ -281,75 +291,86 @@ def render(
 ) -> str:
     lines = [f"### Run {header}", ""]
     if speed:
-        words = speed["words"]
-
-        def row(name: str, m: dict[str, float]) -> str:
-            return (
-                f"| {name} | {m['wall']:.1f} | {m['cpu']:.1f} | {words / m['wall']:,.0f} | "
-                f"{words / m['cpu']:,.0f} | {m['load']:.1f} |"
-            )
-
-        lines += [
-            f"Corpus: {speed['articles']} synthetic articles, {words:,} words (seed-fixed; bench/corpus.py).",
-            f"spaCy components, bare: {', '.join(speed['pipes_bare'])}; kg: {', '.join(speed['pipes_kg'])}.",
-            "",
-            "| measurement | wall s | CPU s | words/s (wall) | words/s (CPU) | load avg |",
-            "|---|---:|---:|---:|---:|---:|",
-            row("(a) bare `spacy.load(model).pipe`", speed["bare"]),
-            row("(a) `kg.nlp.pipeline.load_pipeline().pipe`", speed["kg_nlp"]),
-            row("(b) `Extractor.run`, 1 process", speed["extract1"]),
-            row("(c) `extract_in_processes`, 2 worker processes", speed["extract2"]),
-        ]
-        if speed["dask"]:
-            d = speed["dask"]
-            lines.append(
-                f"| (c) Dask LocalCluster, 2 workers (warm) | {d['wall']:.1f} | n/a (client "
-                f"{d['cpu']:.1f}) | {words / d['wall']:,.0f} | n/a | {d['load']:.1f} |"
-            )
-        b, bare, kgn = speed["extract1"]["wall"], speed["bare"]["wall"], speed["kg_nlp"]["wall"]
-        build_ratio = bare / b
-        cpu_ratio = speed["bare"]["cpu"] / speed["extract1"]["cpu"]
-        scale = b / speed["extract2"]["wall"]
-        lines += [
-            "",
-            f"- (b)/(a) build vs bare spaCy: **{build_ratio:.2f}** (target ≥ {TARGET_BUILD}: "
-            f"{verdict(build_ratio >= TARGET_BUILD)}); CPU-time ratio {cpu_ratio:.2f}",
-            f"- (b)/(a) build vs the project's spaCy pipeline: **{kgn / b:.2f}**; "
-            f"project pipeline vs bare: {bare / kgn:.2f}",
-            f"- (c) `n_process=2` vs 1: **{scale:.2f}×** (target ≥ {TARGET_SCALING}: "
-            f"{verdict(scale >= TARGET_SCALING)}); with `n_process=2` the parent (reading results) "
-            f"used {speed['extract2']['cpu_self']:.1f} CPU s and the two workers (NLP, extraction, "
-            f"linking) {speed['extract2']['cpu_children']:.1f} CPU s",
-        ]
-        if speed["dask"]:
-            d = speed["dask"]
-            lines.append(
-                f"- (c) Dask 2 workers vs 1 process: **{b / d['wall']:.2f}×** "
-                f"(cluster start + model load on both workers: {d['startup']:.0f} s, not included)"
-            )
+        lines += _render_speed(speed)
     if scaling:
         lines += ["", *render_scaling(scaling)]
     if big:
-        gib = big["maxrss"] / 2**30
-        rss_ok = gib <= TARGET_RSS_GIB and not big["killed"]
-        time_ok = big["seconds"] <= TARGET_BIG_SECONDS and not big["killed"]
-        peak = f"{gib:.2f} GiB" + (f", then {big['killed']}" if big["killed"] else "")
-        rate = big["words"] / big["extract_seconds"]
-        sizes = ", ".join(
-            f"{k} {v / 2**20:,.1f} MiB" for k, v in sorted(big["sizes"].items()) if not k.startswith(".")
-        )
-        opts = " ".join(big["options"]) or "(defaults)"
-        lines += [
-            f"- (d) `kg build` of {big['count']:,} articles ({big['words']:,} words), options {opts}: "
-            f"peak RSS **{peak}** (target ≤ {TARGET_RSS_GIB:.0f} GiB: {verdict(rss_ok)}), "
-            f"**{big['seconds']:,.0f} s** (target ≤ {TARGET_BIG_SECONDS} s: {verdict(time_ok)}), "
-            f"load average {big['load']:.1f} at start; "
-            f"sampled peak {big['peak_extract'] / 2**30:.2f} GiB while extracting, "
-            f"{big['peak_assemble'] / 2**30:.2f} GiB while assembling; "
-            f"{big['seconds']:,.0f} s in all, of which extraction {big['extract_seconds']:,.0f} s "
-            f"({rate:,.0f} words/s); {big['skipped']} skipped; outputs: {sizes}",
-        ]
+        lines += _render_big(big)
     return "\n".join(lines) + "\n"
+
+
+def _render_speed(speed: dict[str, Any]) -> list[str]:
+    """(a)-(c): extraction speed against bare spaCy, and with two processes."""
+    words = speed["words"]
+
+    def row(name: str, m: dict[str, float]) -> str:
+        return (
+            f"| {name} | {m['wall']:.1f} | {m['cpu']:.1f} | {words / m['wall']:,.0f} | "
+            f"{words / m['cpu']:,.0f} | {m['load']:.1f} |"
+        )
+
+    lines = [
+        f"Corpus: {speed['articles']} synthetic articles, {words:,} words (seed-fixed; bench/corpus.py).",
+        f"spaCy components, bare: {', '.join(speed['pipes_bare'])}; kg: {', '.join(speed['pipes_kg'])}.",
+        "",
+        "| measurement | wall s | CPU s | words/s (wall) | words/s (CPU) | load avg |",
+        "|---|---:|---:|---:|---:|---:|",
+        row("(a) bare `spacy.load(model).pipe`", speed["bare"]),
+        row("(a) `kg.nlp.pipeline.load_pipeline().pipe`", speed["kg_nlp"]),
+        row("(b) `Extractor.run`, 1 process", speed["extract1"]),
+        row("(c) `extract_in_processes`, 2 worker processes", speed["extract2"]),
+    ]
+    if speed["dask"]:
+        d = speed["dask"]
+        lines.append(
+            f"| (c) Dask LocalCluster, 2 workers (warm) | {d['wall']:.1f} | n/a (client "
+            f"{d['cpu']:.1f}) | {words / d['wall']:,.0f} | n/a | {d['load']:.1f} |"
+        )
+    b, bare, kgn = speed["extract1"]["wall"], speed["bare"]["wall"], speed["kg_nlp"]["wall"]
+    build_ratio = bare / b
+    cpu_ratio = speed["bare"]["cpu"] / speed["extract1"]["cpu"]
+    scale = b / speed["extract2"]["wall"]
+    lines += [
+        "",
+        f"- (b)/(a) build vs bare spaCy: **{build_ratio:.2f}** (target ≥ {TARGET_BUILD}: "
+        f"{verdict(build_ratio >= TARGET_BUILD)}); CPU-time ratio {cpu_ratio:.2f}",
+        f"- (b)/(a) build vs the project's spaCy pipeline: **{kgn / b:.2f}**; "
+        f"project pipeline vs bare: {bare / kgn:.2f}",
+        f"- (c) `n_process=2` vs 1: **{scale:.2f}×** (target ≥ {TARGET_SCALING}: "
+        f"{verdict(scale >= TARGET_SCALING)}); with `n_process=2` the parent (reading results) "
+        f"used {speed['extract2']['cpu_self']:.1f} CPU s and the two workers (NLP, extraction, "
+        f"linking) {speed['extract2']['cpu_children']:.1f} CPU s",
+    ]
+    if speed["dask"]:
+        d = speed["dask"]
+        lines.append(
+            f"- (c) Dask 2 workers vs 1 process: **{b / d['wall']:.2f}×** "
+            f"(cluster start + model load on both workers: {d['startup']:.0f} s, not included)"
+        )
+    return lines
+
+
+def _render_big(big: dict[str, Any]) -> list[str]:
+    """(d): the 10,000-article build's memory and time."""
+    gib = big["maxrss"] / 2**30
+    rss_ok = gib <= TARGET_RSS_GIB and not big["killed"]
+    time_ok = big["seconds"] <= TARGET_BIG_SECONDS and not big["killed"]
+    peak = f"{gib:.2f} GiB" + (f", then {big['killed']}" if big["killed"] else "")
+    rate = big["words"] / big["extract_seconds"]
+    sizes = ", ".join(
+        f"{k} {v / 2**20:,.1f} MiB" for k, v in sorted(big["sizes"].items()) if not k.startswith(".")
+    )
+    opts = " ".join(big["options"]) or "(defaults)"
+    return [
+        f"- (d) `kg build` of {big['count']:,} articles ({big['words']:,} words), options {opts}: "
+        f"peak RSS **{peak}** (target ≤ {TARGET_RSS_GIB:.0f} GiB: {verdict(rss_ok)}), "
+        f"**{big['seconds']:,.0f} s** (target ≤ {TARGET_BIG_SECONDS} s: {verdict(time_ok)}), "
+        f"load average {big['load']:.1f} at start; "
+        f"sampled peak {big['peak_extract'] / 2**30:.2f} GiB while extracting, "
+        f"{big['peak_assemble'] / 2**30:.2f} GiB while assembling; "
+        f"{big['seconds']:,.0f} s in all, of which extraction {big['extract_seconds']:,.0f} s "
+        f"({rate:,.0f} words/s); {big['skipped']} skipped; outputs: {sizes}",
+    ]
 
 
 def main() -> None:

@@ -39,5 +39,8 @@ def test_golden_examples_graph_is_isomorphic_to_the_stored_one(tmp_path: Path) -
         removed = sorted(only_old.serialize(format="nt").splitlines())[:10]
         pytest.fail(
             f"graph of examples/articles changed: {len(only_new)} triples added, {len(only_old)} removed "
-            f"(rerun with KG_UPDATE_GOLDEN=1 if intended)\n+ " + "\n+ ".join(added) + "\n- " + "\n- ".join(removed)
+            f"(rerun with KG_UPDATE_GOLDEN=1 if intended)\n+ "
+            + "\n+ ".join(added)
+            + "\n- "
+            + "\n- ".join(removed)
         )

@@ -15,6 +15,7 @@ from rdflib.compare import isomorphic
 from test_query import GRAPH, example_dataset
 
 import kg.graph.store
+import kg.graph.terms
 from kg.errors import StoreError
 from kg.graph.store import (
     has_store,
@@ -62,7 +63,7 @@ def test_store_written_in_small_loads_with_a_small_term_cache_loses_nothing(
 ) -> None:
     """Large builds load the store in bounded chunks and forget converted terms as they go."""
     monkeypatch.setattr(kg.graph.store, "WRITE_CHUNK_QUADS", 3)
-    monkeypatch.setattr(kg.graph.store, "_TERM_CACHE_MAX", 2)
+    monkeypatch.setattr(kg.graph.terms, "_TERM_CACHE_MAX", 2)
     original = example_dataset()
     write_store(original, tmp_path / "store")
     want, got = _graphs(original), _graphs(read_dataset(tmp_path))
@@ -147,7 +148,7 @@ def test_store_rewrite_replaces_content(tmp_path: Path) -> None:
 def test_store_rewrite_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_store(example_dataset(), tmp_path / "store")
     before = _graphs(read_dataset(tmp_path))
-    real = kg.graph.store._ox_quads
+    real = kg.graph.store.ox_quads
 
     def failing(dataset: rdflib.Dataset) -> Iterator[object]:
         for i, quad in enumerate(real(dataset)):
@@ -155,7 +156,7 @@ def test_store_rewrite_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                 raise RuntimeError("disk on fire")
             yield quad
 
-    monkeypatch.setattr(kg.graph.store, "_ox_quads", failing)
+    monkeypatch.setattr(kg.graph.store, "ox_quads", failing)
     with pytest.raises(RuntimeError, match="disk on fire"):
         write_store(example_dataset(), tmp_path / "store")
     monkeypatch.undo()

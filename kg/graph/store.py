@@ -36,7 +36,8 @@ import rdflib
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import QueryError, StoreError
-from kg.graph.results import QueryResult, Term
+from kg.graph.results import QueryResult
+from kg.graph.terms import ox_quads, quads_of, to_ox, to_rdflib_term, to_result
 from kg.iris import PRECOMPUTED_GRAPH
 
 STORE_DIRNAME = "store"
@@ -80,7 +81,7 @@ class GraphStore:
 
     def query(self, sparql: str, bindings: Mapping[str, RdfTerm] | None = None) -> QueryResult:
         """Run one SPARQL query; `bindings` are substituted as RDF terms (SEP-0007), never as text."""
-        substitutions = {ox.Variable(k): _to_ox(v, {}) for k, v in (bindings or {}).items()}
+        substitutions = {ox.Variable(k): to_ox(v, {}) for k, v in (bindings or {}).items()}
         try:
             raw = self._store.query(
                 sparql,
@@ -94,7 +95,7 @@ class GraphStore:
         except OSError as exc:
             raise StoreError(f"error reading the store at {self.path}: {exc}") from exc
         try:
-            return _to_result(raw)
+            return to_result(raw)
         except OSError as exc:
             raise StoreError(f"error reading the store at {self.path}: {exc}") from exc
 
@@ -110,109 +111,6 @@ class GraphStore:
         self.close()
 
 
-def _to_result(raw: Any) -> QueryResult:
-    if isinstance(raw, ox.QueryBoolean):
-        return QueryResult("ask", boolean=bool(raw))
-    if isinstance(raw, ox.QuerySolutions):
-        variables = [v.value for v in raw.variables]
-        rows = [tuple(_term(sol[i]) for i in range(len(variables))) for sol in raw]
-        return QueryResult("select", variables=variables, rows=rows)
-    triples = [(_term(t.subject), _term(t.predicate), _term(t.object)) for t in raw]
-    return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
-
-
-def _term(node: Any) -> Term | None:
-    if node is None:
-        return None
-    if isinstance(node, ox.NamedNode):
-        return Term("uri", node.value)
-    if isinstance(node, ox.BlankNode):
-        return Term("bnode", node.value)
-    if isinstance(node, ox.Literal):
-        return Term("literal", node.value, node.datatype.value, node.language)
-    return Term("triple", str(node))
-
-
-# ---------------------------------------------------------------- term conversion
-
-
-def _to_ox(term: Any, bnodes: dict[Any, ox.BlankNode]) -> Any:
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        node = bnodes.get(term)
-        if node is None:
-            try:  # keep the label, so that reports name the node as the graph does
-                node = ox.BlankNode(str(term))
-            except ValueError:
-                node = ox.BlankNode()
-            bnodes[term] = node
-        return node
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise StoreError(f"cannot store the RDF term {term!r}: expected an IRI, blank node or literal")
-
-
-def _to_rdflib(node: Any) -> Any:
-    if isinstance(node, ox.NamedNode):
-        return rdflib.URIRef(node.value)
-    if isinstance(node, ox.BlankNode):
-        return rdflib.BNode(node.value)
-    if isinstance(node, ox.Literal):
-        if node.language:
-            return rdflib.Literal(node.value, lang=node.language)
-        dt = node.datatype.value
-        if dt == "http://www.w3.org/2001/XMLSchema#string":
-            return rdflib.Literal(node.value)
-        return rdflib.Literal(node.value, datatype=rdflib.URIRef(dt))
-    if isinstance(node, ox.DefaultGraph):
-        return DATASET_DEFAULT_GRAPH_ID
-    raise StoreError(f"unsupported RDF term in the store: {node!r}")
-
-
-#: An Oxigraph term as the rdflib term it stands for.
-to_rdflib_term = _to_rdflib
-
-
-def _quads_of(graph: rdflib.Graph) -> Iterable[tuple[Any, Any, Any, Any]]:
-    if isinstance(graph, rdflib.Dataset):
-        return graph.quads((None, None, None, None))
-    return ((s, p, o, DATASET_DEFAULT_GRAPH_ID) for s, p, o in graph)
-
-
-def _ox_quads(quads: Iterable[tuple[Any, Any, Any, Any]]) -> Iterator[ox.Quad]:
-    """Every quad, and each named graph's triple once more in the default graph (but for the
-    precomputed answers)."""
-    bnodes: dict[Any, ox.BlankNode] = {}
-    terms: dict[Any, Any] = {}  # IRIs and literals repeat across graphs: convert each once
-
-    def convert(term: Any) -> Any:
-        node = terms.get(term)
-        if node is None:
-            if isinstance(term, rdflib.BNode):
-                return _to_ox(term, bnodes)
-            if len(terms) > _TERM_CACHE_MAX:  # most terms (events, evidence) belong to one article
-                terms.clear()
-            node = terms[term] = _to_ox(term, bnodes)
-        return node
-
-    default = ox.DefaultGraph()
-    for s, p, o, g in quads:
-        gid = g.identifier if isinstance(g, rdflib.Graph) else g
-        graph = default if gid is None or gid == DATASET_DEFAULT_GRAPH_ID else convert(gid)
-        subject, predicate, obj = convert(s), convert(p), convert(o)
-        yield ox.Quad(subject, predicate, obj, graph)
-        if graph is not default and graph != _PRECOMPUTED:
-            yield ox.Quad(subject, predicate, obj, default)
-
-
-_TERM_CACHE_MAX = 200_000
-
-
 # ---------------------------------------------------------------- writing
 
 
@@ -224,7 +122,7 @@ def write_store(dataset: rdflib.Dataset, store_dir: Path) -> Path:
     """
 
     def fill(store: ox.Store) -> None:
-        for chunk in _chunks(_ox_quads(_quads_of(dataset)), WRITE_CHUNK_QUADS):
+        for chunk in _chunks(ox_quads(quads_of(dataset)), WRITE_CHUNK_QUADS):
             store.bulk_extend(chunk)
 
     return _write_fresh(store_dir, fill)
@@ -491,7 +389,7 @@ def _quads_from(outdir: Path, *, union: bool = False) -> Iterator[tuple[Any, Any
     def convert(node: Any) -> Any:
         term = terms.get(node)
         if term is None:
-            term = terms[node] = _to_rdflib(node)
+            term = terms[node] = to_rdflib_term(node)
         return term
 
     for quad in quads:
@@ -537,7 +435,7 @@ def load_store(outdir: Path) -> GraphStore:
 def memory_store(graph: rdflib.Graph) -> GraphStore:
     """An in-memory store holding `graph` (a Dataset keeps its named graphs); for tests and small graphs."""
     store = ox.Store()
-    store.extend(list(_ox_quads(_quads_of(graph))))
+    store.extend(list(ox_quads(quads_of(graph))))
     return GraphStore(store, Path(":memory:"), read_only=False)
 
 
