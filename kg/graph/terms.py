@@ -19,14 +19,27 @@ _PRECOMPUTED = ox.NamedNode(str(PRECOMPUTED_GRAPH))
 
 
 def to_result(raw: Any) -> QueryResult:
+    """An Oxigraph query result as a `QueryResult`; a term that comes back many times (an entity
+    in every row) is converted once."""
     if isinstance(raw, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(raw))
+    seen: dict[Any, Term | None] = {}
+
+    def term(node: Any) -> Term | None:
+        converted = seen.get(node, _MISSING)
+        if converted is _MISSING:
+            converted = seen[node] = _term(node)
+        return converted  # type: ignore[return-value]
+
     if isinstance(raw, ox.QuerySolutions):
         variables = [v.value for v in raw.variables]
-        rows = [tuple(_term(sol[i]) for i in range(len(variables))) for sol in raw]
+        rows = [tuple(term(sol[i]) for i in range(len(variables))) for sol in raw]
         return QueryResult("select", variables=variables, rows=rows)
-    triples = [(_term(t.subject), _term(t.predicate), _term(t.object)) for t in raw]
+    triples = [(term(t.subject), term(t.predicate), term(t.object)) for t in raw]
     return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
+
+
+_MISSING = object()
 
 
 def _term(node: Any) -> Term | None:
