@@ -246,3 +246,50 @@ def test_assembly_one_two_workers_and_dask_write_the_same_named_graphs(tmp_path)
         assert isomorphic(got.graph(PRECOMPUTED_GRAPH), answers), name
         got.remove_graph(got.graph(PRECOMPUTED_GRAPH))
         assert _same_graphs(got, reference), name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
+def test_assembly_failure_beside_the_store_load_keeps_the_previous_outputs(tmp_path, monkeypatch, workers):
+    """graph.ttl failing once the store, loading in a thread, waits for the precomputed answers:
+    the error comes through at once, the new store is deleted, the old files stay."""
+    import threading
+
+    import kg.build.assembly
+    import kg.graph.store
+    from kg.build.pipeline import build
+
+    out = tmp_path / "out"
+    build([EXAMPLES / "01_norwegian_sea_shadow.txt"], out, html=False)
+    before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.trig")}
+    waiting = threading.Event()
+    load = kg.graph.store.load_store_from_trig
+
+    def load_then_wait(chunks, store_dir, *, named):
+        def wait_for_answers(store):
+            waiting.set()
+            return named(store)
+
+        return load(chunks, store_dir, named=wait_for_answers)
+
+    def broken(*_args, **_kwargs):
+        waiting.wait(timeout=10)  # with workers=2, until the store load waits (with 1, it has not begun)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(kg.graph.store, "load_store_from_trig", load_then_wait)
+    monkeypatch.setattr(kg.build.assembly, "_write_turtle_and_check", broken)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            build([EXAMPLES], out, html=True, workers=workers)
+        except BaseException as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=300)
+    assert not thread.is_alive(), "the build hung after the failure"
+    assert len(failures) == 1 and "disk full" in str(failures[0])
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert not [p.name for p in out.iterdir() if p.name.startswith((".store-", ".kg-"))]

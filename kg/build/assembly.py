@@ -177,7 +177,8 @@ class _Outputs:
     """The outputs of one assembly after graph.trig is written: the new store (beside the old one,
     for the caller to commit), graph.ttl, the SHACL check, the precomputed answers and the pages.
 
-    A failure anywhere stops the store load at its next chunk and deletes the new store.
+    A failure anywhere stops the store load (at its next chunk, or where it waits for the
+    answers) and deletes the new store; a pages process is terminated.
     """
 
     def __init__(
@@ -186,7 +187,9 @@ class _Outputs:
         self.trig, self.store_dir, self.staging, self.summary = trig, store_dir, staging, summary
         self.side = workers > 1  # the pages in a forked process, the store load in a thread
         self.cancel = threading.Event()
-        self.tasks: list[Background[Any]] = []
+        self.answers: Future[bytes] = Future()  # the precomputed answers, for the store load
+        self.loading: Background[Path] | None = None
+        self.pages: Background[dict[str, Path]] | None = None
         self.new_store: Path | None = None
         self.files: dict[str, Path] = {"graph.trig": trig.path, "graph.ttl": staging / "graph.ttl"}
 
@@ -196,75 +199,71 @@ class _Outputs:
         chunks = _reporting(self.trig.chunks(), self.trig.lines, progress, self.cancel)
         try:
             if self.trig.lines <= UNION_IN_MEMORY_MAX_LINES:
-                self._from_memory_union(chunks, html=html, validate=validate)
+                self.new_store = self._from_memory_union(chunks, html=html, validate=validate)
             else:
-                self._from_new_store(chunks, html=html, validate=validate)
-            if self.new_store is None:
-                raise KgError("assembly ended without a store")  # not reached: both paths load one
+                self.new_store = self._from_new_store(chunks, html=html, validate=validate)
             return self.new_store, self.files
         except BaseException:
             self.cancel.set()
-            for task in self.tasks:
-                with contextlib.suppress(BaseException):  # the store load stops at its next chunk
-                    value = task.result()
-                    if isinstance(value, Path) and self.new_store is None:
-                        self.new_store = value
+            if not self.answers.done():
+                self.answers.set_exception(KgError("build stopped: the store was not replaced"))
+            if self.new_store is None and self.loading is not None:
+                with contextlib.suppress(BaseException):  # it stops at once and cleans up after itself
+                    self.new_store = self.loading.result()
             if self.new_store is not None:
                 discard_store(self.new_store)
             raise
         finally:
-            for task in self.tasks:
-                task.stop()
+            for task in (self.pages, self.loading):
+                if task is not None:
+                    task.stop()
 
-    def _from_memory_union(self, chunks: Iterator[Chunk], *, html: bool, validate: bool) -> None:
+    def _from_memory_union(self, chunks: Iterator[Chunk], *, html: bool, validate: bool) -> Path:
         """graph.ttl, the SHACL check and the answers from an in-memory union, while (with workers
         to spare) the pages are drawn in a forked process and the on-disk store loads in a thread."""
         from kg.graph.store import load_store_from_trig, union_memory_store
 
-        pages = None
         if html and self.side:  # forked before any thread of this process starts
-            pages = self._task(partial(draw_pages, self.trig, self.staging), "process")
-        answers: Future[bytes] = Future()
-        load = partial(load_store_from_trig, chunks, self.store_dir, named=lambda _store: answers.result())
-        loading = self._task(load, "thread") if self.side else None
+            self.pages = Background(partial(draw_pages, self.trig, self.staging), "process")
+        load = partial(
+            load_store_from_trig, chunks, self.store_dir, named=lambda _store: self.answers.result()
+        )
+        if self.side:
+            self.loading = Background(load, "thread")
         with union_memory_store(self.trig.union_lines()) as union:
             self.summary.triples = _write_turtle_and_check(
                 union, self.staging, self.summary, validate=validate
             )
-            answers.set_result(_precomputed(union))
-        self.new_store = loading.result() if loading is not None else load()
-        self._finish_trig(answers.result())
+            self.answers.set_result(_precomputed(union))
+        new_store = self.loading.result() if self.loading is not None else load()
+        self._finish_trig(self.answers.result())
         if html:
-            pages = pages or self._task(partial(draw_pages, self.trig, self.staging), "inline")
-            self.files.update(pages.result())
+            self.pages = self.pages or Background(partial(draw_pages, self.trig, self.staging), "inline")
+            self.files.update(self.pages.result())
+        return new_store
 
-    def _from_new_store(self, chunks: Iterator[Chunk], *, html: bool, validate: bool) -> None:
+    def _from_new_store(self, chunks: Iterator[Chunk], *, html: bool, validate: bool) -> Path:
         """The union read from the new on-disk store once it has loaded (too large to hold twice)."""
         from kg.graph.store import load_store_from_trig, open_store
 
-        answers: list[bytes] = []
-
         def precompute_here(store: GraphStore) -> bytes:
-            answers.append(_precomputed(store))
-            return answers[0]
+            self.answers.set_result(_precomputed(store))
+            return self.answers.result()
 
         self.new_store = load_store_from_trig(chunks, self.store_dir, named=precompute_here)
         with open_store(self.new_store) as union:
             self.summary.triples = _write_turtle_and_check(
                 union, self.staging, self.summary, validate=validate
             )
-        self._finish_trig(answers[0])
+        self._finish_trig(self.answers.result())
         if html and self.summary.triples <= IN_MEMORY_MAX_TRIPLES:
             self.files.update(draw_pages(self.trig, self.staging))
+        return self.new_store
 
     def _finish_trig(self, answers: bytes) -> None:
         """The precomputed answers close graph.trig (after the store has read the rest)."""
         self.trig.add_lines(PRECOMPUTED_GRAPH, answers, union=False)
         self.trig.close()
-
-    def _task(self, task: Callable[[], Any], mode: str) -> Background[Any]:
-        self.tasks.append(Background(task, mode))
-        return self.tasks[-1]
 
 
 def _precomputed(union: GraphStore) -> bytes:

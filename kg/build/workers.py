@@ -15,6 +15,8 @@ out (`batch_sizes`), so that the workers finish together.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 import signal
@@ -44,6 +46,17 @@ _JOB: Job | None = None
 def _start_worker() -> None:
     # Ctrl-C goes to the whole process group; the parent alone handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the builder that forked it dies (killed outright, with no
+    chance to stop its pool), instead of leaving it waiting for work forever."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the parent's `_stop` must do
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _forked_pool(processes: int, context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:
