@@ -49,7 +49,7 @@ def test_workers_lifetime_workers_end_when_the_build_is_killed(tmp_path: Path) -
         assert len(workers) >= 2, "the build never started its workers"
         os.kill(build.pid, signal.SIGKILL)
         build.wait()
-        gone, alive = psutil.wait_procs(workers, timeout=20)
+        _, alive = psutil.wait_procs(workers, timeout=20)
         assert not alive, f"workers outlived the build: {[p.pid for p in alive]}"
     finally:
         if build.poll() is None:
