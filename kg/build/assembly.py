@@ -26,7 +26,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, RDFS, Graph
 
 from kg.build.cache import Cached, read_cached, read_statements, statements_header, write_statements
+from kg.build.feed import StoreFeed
 from kg.build.summary import BuildSummary, count_results
 from kg.build.trig import Chunk, TrigWriter
 from kg.build.workers import Background
@@ -73,13 +73,15 @@ def assemble(
     validate: bool = True,
     workers: int = 1,
     progress: Progress | None = None,
+    feed: StoreFeed | None = None,
 ) -> None:
     """Rewrite graph.trig, the store, graph.ttl and the pages from every cached article of OUTDIR.
 
     New files wait in a staging folder and the new store beside the old one until all are
     complete, so an error or Ctrl-C leaves the previous outputs. With `infer`, RDFS inferences
     go into the named graph `id:graph/inferred`. Without `store`, the store is built in a
-    temporary folder and removed.
+    temporary folder and removed. `feed` (from `new_store_dir`) holds the statements loaded
+    while the articles were extracted; with `workers` above one and no feed, one is started here.
     """
     from kg.graph.store import commit_store
 
@@ -88,15 +90,24 @@ def assemble(
     write_atomic(outdir / PENDING, "graph files are older than the results in articles/\n")
     _remove_orphans(outdir)
     staging = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}staging-{os.getpid()}-", dir=outdir))
-    scratch = None if store else Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}store-{os.getpid()}-", dir=outdir))
-    store_dir = outdir / "store" if scratch is None else scratch / "store"
+    store_dir = feed.store_dir if feed is not None else new_store_dir(outdir, store=store)
+    scratch = None if store else store_dir.parent
     trig = TrigWriter(staging / "graph.trig")
     try:
+        stored = feed.stored if feed is not None else set()
         write_graphs(
-            outdir / RESULTS_DIR, trig, summary, window_days=window_days, infer=infer, progress=progress
+            outdir / RESULTS_DIR,
+            trig,
+            summary,
+            window_days=window_days,
+            infer=infer,
+            stored=stored,
+            progress=progress,
         )
         summary.phases["graph.trig"] = time.perf_counter() - started
-        outputs = _Outputs(trig, store_dir, staging, summary, workers=workers)
+        if workers > 1 and feed is None:
+            feed = StoreFeed(store_dir, memory_max_lines=UNION_IN_MEMORY_MAX_LINES)
+        outputs = _Outputs(trig, store_dir, staging, summary, feed=feed)
         new_store, files = outputs.write(html=html, validate=validate, progress=progress)
         commit_store(new_store, store_dir)  # all is ready: the old files go, the new ones come in
         moved = {name: path.replace(outdir / name) for name, path in files.items()}
@@ -116,6 +127,14 @@ def assemble(
     summary.phases["assembling"] = time.perf_counter() - started
 
 
+def new_store_dir(outdir: Path, *, store: bool) -> Path:
+    """Where a build puts its new store: OUTDIR/store, or (without `store`) a scratch folder that
+    assembly removes."""
+    if store:
+        return outdir / "store"
+    return Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}store-{os.getpid()}-", dir=outdir)) / "store"
+
+
 def write_graphs(
     results_dir: Path,
     trig: TrigWriter,
@@ -123,10 +142,12 @@ def write_graphs(
     *,
     window_days: int = 1,
     infer: bool = False,
+    stored: set[str] | None = None,
     progress: Progress | None = None,
 ) -> None:
     """Every article's named graph into `trig` (its statements file and its event nodes), then the
-    derived graph and, with `infer`, the inferred one."""
+    derived graph and, with `infer`, the inferred one. Graphs in `stored` have their statements
+    in the new store already (`kg.build.feed`): their blocks say so, for `TrigWriter.chunks`."""
     from kg.graph.ontology import class_hierarchy
 
     cached = read_cached(results_dir, slim=True)  # sorted by doc_id: the graph does not depend on order
@@ -135,11 +156,11 @@ def write_graphs(
     events = cluster_events(results, window_days)
     labels = {e.key: e.label for r in results for e in r.entities}
     for done, item in enumerate(cached, start=1):
-        doc_id = item.result.article.doc_id
-        statements = _statements(results_dir, item)
-        trig.add_lines(
-            graph_iri(doc_id), statements + ntriples(event_statements(item.result, events, labels))
-        )
+        graph = graph_iri(item.result.article.doc_id)
+        in_store = str(graph) in (stored or ())
+        statements = _statements(results_dir, item, in_store)
+        nodes = ntriples(event_statements(item.result, events, labels))
+        trig.add_lines(graph, statements + nodes, stored=len(statements) if in_store else 0)
         if progress:
             progress("writing graphs", done, len(cached) + 1)
     trig.add(derived_graph(results, events, default_gazetteer(), class_hierarchy()))
@@ -151,10 +172,12 @@ def write_graphs(
         progress("writing graphs", len(cached) + 1, len(cached) + 1)
 
 
-def _statements(results_dir: Path, item: Cached) -> bytes:
+def _statements(results_dir: Path, item: Cached, stored: bool) -> bytes:
     """The article's cached statements; rendered here (and cached) when the file is missing or stale."""
     doc_id = item.result.article.doc_id
     statements = read_statements(results_dir, doc_id, item.digest)
+    if statements is None and stored:  # loaded from that file a moment ago
+        raise KgError(f"{results_dir / doc_id}.nt changed during the build; run kg build again")
     if statements is None:  # an OUTDIR of an older version, other code, or a crash between two files
         statements = ntriples(article_statements(item.result))
         with contextlib.suppress(OSError):  # only a cache: the next build renders it again
@@ -177,18 +200,23 @@ class _Outputs:
     """The outputs of one assembly after graph.trig is written: the new store (beside the old one,
     for the caller to commit), graph.ttl, the SHACL check, the precomputed answers and the pages.
 
-    A failure anywhere stops the store load (at its next chunk, or where it waits for the
-    answers) and deletes the new store; a pages process is terminated.
+    With a `feed` (workers to spare), the store loads in its thread and the pages are drawn in a
+    forked process while the union is checked here; without, one thing after the other. A
+    failure anywhere stops the store load and deletes the new store; a pages process ends.
     """
 
     def __init__(
-        self, trig: TrigWriter, store_dir: Path, staging: Path, summary: BuildSummary, *, workers: int
+        self,
+        trig: TrigWriter,
+        store_dir: Path,
+        staging: Path,
+        summary: BuildSummary,
+        *,
+        feed: StoreFeed | None,
     ) -> None:
         self.trig, self.store_dir, self.staging, self.summary = trig, store_dir, staging, summary
-        self.side = workers > 1  # the pages in a forked process, the store load in a thread
-        self.cancel = threading.Event()
-        self.answers: Future[bytes] = Future()  # the precomputed answers, for the store load
-        self.loading: Background[Path] | None = None
+        self.feed = feed
+        self.cancel = threading.Event()  # stops an inline store load between chunks
         self.pages: Background[dict[str, Path]] | None = None
         self.new_store: Path | None = None
         self.files: dict[str, Path] = {"graph.trig": trig.path, "graph.ttl": staging / "graph.ttl"}
@@ -196,74 +224,111 @@ class _Outputs:
     def write(self, *, html: bool, validate: bool, progress: Progress | None) -> tuple[Path, dict[str, Path]]:
         from kg.graph.store import discard_store
 
-        chunks = _reporting(self.trig.chunks(), self.trig.lines, progress, self.cancel)
         try:
-            if self.trig.lines <= UNION_IN_MEMORY_MAX_LINES:
+            if self.feed is not None:
+                self.new_store = self._beside_the_feed(self.feed, html=html, validate=validate)
+            elif self.trig.lines <= UNION_IN_MEMORY_MAX_LINES:
+                chunks = _reporting(self.trig.chunks(), self.trig.lines, progress, self.cancel)
                 self.new_store = self._from_memory_union(chunks, html=html, validate=validate)
             else:
+                chunks = _reporting(self.trig.chunks(), self.trig.lines, progress, self.cancel)
                 self.new_store = self._from_new_store(chunks, html=html, validate=validate)
             return self.new_store, self.files
         except BaseException:
             self.cancel.set()
-            if not self.answers.done():
-                self.answers.set_exception(KgError("build stopped: the store was not replaced"))
-            if self.new_store is None and self.loading is not None:
-                with contextlib.suppress(BaseException):  # it stops at once and cleans up after itself
-                    self.new_store = self.loading.result()
+            if self.feed is not None:
+                self.feed.stop()  # deletes the store it loaded, unless this assembly took it
             if self.new_store is not None:
                 discard_store(self.new_store)
             raise
         finally:
-            for task in (self.pages, self.loading):
-                if task is not None:
-                    task.stop()
+            if self.pages is not None:
+                self.pages.stop()
+
+    def _beside_the_feed(self, feed: StoreFeed, *, html: bool, validate: bool) -> Path:
+        """The rest of the graph into the feed; graph.ttl, the SHACL check and the answers from its
+        union in memory (or, too large for memory, from the new store) while the pages are drawn."""
+        from kg.graph.store import open_store
+
+        if html and self.trig.lines <= UNION_IN_MEMORY_MAX_LINES:
+            self.pages = Background(partial(draw_pages, self.trig, self.staging), "process")
+        feed.put(self.trig.chunks(for_store=True))
+        feed.close()
+        with _timed(self.summary, "union in memory"):
+            union = feed.union()
+        if union is not None:
+            self._check(union, validate=validate)
+            with _timed(self.summary, "precomputed answers"):
+                feed.answers.set_result(_precomputed(union))
+        with _timed(self.summary, "store"):
+            new_store = feed.result()  # the answers computed on it, when there was no union in memory
+        if union is None:
+            with open_store(new_store) as stored:
+                self._check(stored, validate=validate)
+        self._finish_trig(feed.answers.result())
+        if self.pages is not None:
+            with _timed(self.summary, "pages"):
+                self.files.update(self.pages.result())
+        elif html and self.summary.triples <= IN_MEMORY_MAX_TRIPLES:
+            self.files.update(draw_pages(self.trig, self.staging))
+        return new_store
 
     def _from_memory_union(self, chunks: Iterator[Chunk], *, html: bool, validate: bool) -> Path:
-        """graph.ttl, the SHACL check and the answers from an in-memory union, while (with workers
-        to spare) the pages are drawn in a forked process and the on-disk store loads in a thread."""
+        """graph.ttl, the SHACL check and the answers from an in-memory union, then the store."""
         from kg.graph.store import load_store_from_trig, union_memory_store
 
-        if html and self.side:  # forked before any thread of this process starts
-            self.pages = Background(partial(draw_pages, self.trig, self.staging), "process")
-        load = partial(
-            load_store_from_trig, chunks, self.store_dir, named=lambda _store: self.answers.result()
-        )
-        if self.side:
-            self.loading = Background(load, "thread")
-        with union_memory_store(self.trig.union_lines()) as union:
-            self.summary.triples = _write_turtle_and_check(
-                union, self.staging, self.summary, validate=validate
-            )
-            self.answers.set_result(_precomputed(union))
-        new_store = self.loading.result() if self.loading is not None else load()
-        self._finish_trig(self.answers.result())
+        with _timed(self.summary, "union in memory"), union_memory_store(self.trig.union_lines()) as union:
+            self._check(union, validate=validate)
+            with _timed(self.summary, "precomputed answers"):
+                answers = _precomputed(union)
+        with _timed(self.summary, "store"):
+            new_store = load_store_from_trig(chunks, self.store_dir, named=lambda _store: answers)
+        self.new_store = new_store
+        self._finish_trig(answers)
         if html:
-            self.pages = self.pages or Background(partial(draw_pages, self.trig, self.staging), "inline")
-            self.files.update(self.pages.result())
+            with _timed(self.summary, "pages"):
+                self.files.update(draw_pages(self.trig, self.staging))
         return new_store
 
     def _from_new_store(self, chunks: Iterator[Chunk], *, html: bool, validate: bool) -> Path:
         """The union read from the new on-disk store once it has loaded (too large to hold twice)."""
         from kg.graph.store import load_store_from_trig, open_store
 
-        def precompute_here(store: GraphStore) -> bytes:
-            self.answers.set_result(_precomputed(store))
-            return self.answers.result()
+        answers: list[bytes] = []
 
-        self.new_store = load_store_from_trig(chunks, self.store_dir, named=precompute_here)
+        def precompute_here(store: GraphStore) -> bytes:
+            answers.append(_precomputed(store))
+            return answers[0]
+
+        with _timed(self.summary, "store"):
+            self.new_store = load_store_from_trig(chunks, self.store_dir, named=precompute_here)
         with open_store(self.new_store) as union:
-            self.summary.triples = _write_turtle_and_check(
-                union, self.staging, self.summary, validate=validate
-            )
-        self._finish_trig(self.answers.result())
+            self._check(union, validate=validate)
+        self._finish_trig(answers[0])
         if html and self.summary.triples <= IN_MEMORY_MAX_TRIPLES:
             self.files.update(draw_pages(self.trig, self.staging))
         return self.new_store
+
+    def _check(self, union: GraphStore, *, validate: bool) -> None:
+        with _timed(self.summary, "graph.ttl and SHACL"):
+            self.summary.triples = _write_turtle_and_check(
+                union, self.staging, self.summary, validate=validate
+            )
 
     def _finish_trig(self, answers: bytes) -> None:
         """The precomputed answers close graph.trig (after the store has read the rest)."""
         self.trig.add_lines(PRECOMPUTED_GRAPH, answers, union=False)
         self.trig.close()
+
+
+@contextlib.contextmanager
+def _timed(summary: BuildSummary, phase: str) -> Iterator[None]:
+    """Seconds spent in `phase` (wall; parallel work overlaps), into `summary.phases`."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        summary.phases[phase] = summary.phases.get(phase, 0.0) + time.perf_counter() - started
 
 
 def _precomputed(union: GraphStore) -> bytes:

@@ -166,6 +166,11 @@ def read_statements(folder: Path, doc_id: str, result_digest: str) -> bytes | No
         data = (folder / f"{doc_id}{STATEMENTS_SUFFIX}").read_bytes()
     except OSError:
         return None
+    return statements_body(data, result_digest)
+
+
+def statements_body(data: bytes, result_digest: str) -> bytes | None:
+    """The lines of a statements file's text, when its header names this code and that result."""
     head, _, body = data.partition(b"\n")
     return body if head + b"\n" == statements_header(result_digest) else None
 

@@ -13,7 +13,9 @@ it is handed and assembles (`kg.build.assembly`).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -22,8 +24,9 @@ from typing import Any
 
 from rdflib import Dataset, Graph
 
-from kg.build.assembly import PENDING, RESULTS_DIR, assemble
-from kg.build.cache import ArticleSpool, cached_hash, read_results, remove_cached
+from kg.build.assembly import PENDING, RESULTS_DIR, UNION_IN_MEMORY_MAX_LINES, assemble, new_store_dir
+from kg.build.cache import ArticleSpool, cached_hash, digest, read_results, remove_cached, statements_body
+from kg.build.feed import StoreFeed
 from kg.build.prepare import PreparedArticle, prepare_all, prepare_batch, write_prepared
 from kg.build.summary import BuildSummary, count_results
 from kg.build.workers import LARGEST_BATCH, batch_sizes, batches, map_in_processes
@@ -32,6 +35,7 @@ from kg.extract.extractor import Extractor
 from kg.fileio import write_atomic
 from kg.gazetteer import default_gazetteer
 from kg.graph.rdf import bind_prefixes, to_dataset, union_graph
+from kg.iris import graph_iri
 from kg.records import Article, ArticleResult, Notice, Skipped
 from kg.text.readers import JsonFields, iter_articles
 
@@ -83,34 +87,46 @@ def build(
     started = time.perf_counter()
     summary = BuildSummary()
     manifest = read_manifest(outdir)
-    to_extract = ArticleSpool()
+    feed: StoreFeed | None = None
     try:
-        reading = {
-            "include": include,
-            "exclude": exclude,
-            "fields": fields,
-            "max_chars": max_chars,
-            "stdin": stdin,
-        }
-        _scan(inputs, manifest, outdir / RESULTS_DIR, to_extract, summary, **reading)
-        summary.phases["scanning"] = time.perf_counter() - started
-        if len(to_extract):
-            prepared = _prepared(to_extract, model=model, batch_size=batch_size, workers=workers, dask=dask)
-            _write_prepared(outdir, prepared, len(to_extract), manifest, summary, progress)
+        with contextlib.closing(ArticleSpool()) as to_extract:
+            reading = {"include": include, "exclude": exclude, "fields": fields, "max_chars": max_chars}
+            _scan(inputs, manifest, outdir / RESULTS_DIR, to_extract, summary, stdin=stdin, **reading)
+            summary.phases["scanning"] = time.perf_counter() - started
+            if len(to_extract):
+                if workers > 1 or dask:  # the builder's own process is free while they extract
+                    feed = StoreFeed(
+                        new_store_dir(outdir, store=store), memory_max_lines=UNION_IN_MEMORY_MAX_LINES
+                    )
+                prepared = _prepared(
+                    to_extract, model=model, batch_size=batch_size, workers=workers, dask=dask
+                )
+                _write_prepared(outdir, prepared, len(to_extract), manifest, summary, progress, feed)
+        summary.phases["extracting"] = time.perf_counter() - started - summary.phases["scanning"]
+        summary.changed = (
+            summary.extracted + summary.resumed > 0
+            or not (outdir / "graph.ttl").exists()
+            or (outdir / PENDING).exists()
+        )
+        if summary.changed:
+            write_atomic(outdir / MANIFEST, json.dumps({"articles": manifest}, indent=1, sort_keys=True))
+            options = {"html": html, "store": store, "infer": infer, "validate": validate}
+            assemble(
+                outdir,
+                summary,
+                window_days=window_days,
+                workers=workers,
+                progress=progress,
+                feed=feed,
+                **options,
+            )
+        else:
+            count_results(read_results(outdir / RESULTS_DIR, slim=True), summary)
     finally:
-        to_extract.close()
-    summary.phases["extracting"] = time.perf_counter() - started - summary.phases["scanning"]
-    summary.changed = (
-        summary.extracted + summary.resumed > 0
-        or not (outdir / "graph.ttl").exists()
-        or (outdir / PENDING).exists()
-    )
-    if summary.changed:
-        write_atomic(outdir / MANIFEST, json.dumps({"articles": manifest}, indent=1, sort_keys=True))
-        options = {"html": html, "store": store, "infer": infer, "validate": validate}
-        assemble(outdir, summary, window_days=window_days, workers=workers, progress=progress, **options)
-    else:
-        count_results(read_results(outdir / RESULTS_DIR, slim=True), summary)
+        if feed is not None:
+            feed.stop()  # a store nobody committed goes
+            if not store:
+                shutil.rmtree(feed.store_dir.parent, ignore_errors=True)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -175,8 +191,10 @@ def _write_prepared(
     manifest: dict[str, dict[str, str]],
     summary: BuildSummary,
     progress: Progress | None,
+    feed: StoreFeed | None = None,
 ) -> None:
-    """Each prepared article's two files into OUTDIR/articles as it comes, and into the manifest."""
+    """Each prepared article's two files into OUTDIR/articles as it comes, into the manifest, and
+    its statements into `feed` (when this code rendered them for that result)."""
     results_dir = outdir / RESULTS_DIR
     for done, item in enumerate(prepared, start=1):
         if progress:
@@ -187,6 +205,10 @@ def _write_prepared(
         write_prepared(item, results_dir)
         manifest[item.doc_id] = item.manifest_entry()
         summary.extracted += 1
+        if feed is not None:
+            lines = statements_body(item.statements, digest(item.result))
+            if lines is not None:  # else (a worker running other code) assembly renders them
+                feed.add(str(graph_iri(item.doc_id)), lines)
 
 
 def _manifest_entry(article: Article) -> dict[str, str]:

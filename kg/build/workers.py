@@ -219,11 +219,16 @@ class Background(Generic[T]):
         else:
             raise ValueError(f"unknown mode {mode!r}: inline, thread or process")
 
+    def done(self) -> bool:
+        """Whether the task has finished (or was stopped)."""
+        return self._pool is None or self._future.done()
+
     def result(self) -> T:
         """The task's value, once it is done (its exception, if it raised)."""
         if self._pool is None:
             return self._value  # type: ignore[return-value]
         value: T = self._future.result()
+        self._value = value  # asked again, the same value
         self.stop()
         return value
 

@@ -85,8 +85,8 @@ def precomputed_ntriples(union: GraphStore) -> bytes:
 
 def _rows(union: GraphStore, pre: Precompute) -> list[str]:
     result = union.query(pre.sparql)
-    if result.kind == "graph":
-        return [f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in result.triples]
+    if result.kind == "graph":  # sorted: the same text whatever order the store holds them in
+        return sorted({f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in result.triples})
     index = {name: i for i, name in enumerate(result.variables)}
     missing = [variable for variable, _ in pre.columns if variable not in index]
     if missing:
