@@ -83,8 +83,6 @@ def assemble(
     temporary folder and removed. `feed` (from `new_store_dir`) holds the statements loaded
     while the articles were extracted; with `workers` above one and no feed, one is started here.
     """
-    from kg.graph.store import commit_store
-
     started = time.perf_counter()
     summary = summary or BuildSummary()
     write_atomic(outdir / PENDING, "graph files are older than the results in articles/\n")
@@ -109,13 +107,7 @@ def assemble(
             feed = StoreFeed(store_dir, memory_max_lines=UNION_IN_MEMORY_MAX_LINES)
         outputs = _Outputs(trig, store_dir, staging, summary, feed=feed)
         new_store, files = outputs.write(html=html, validate=validate, progress=progress)
-        commit_store(new_store, store_dir)  # all is ready: the old files go, the new ones come in
-        moved = {name: path.replace(outdir / name) for name, path in files.items()}
-        for name in ("graph.trig", "graph.ttl"):
-            summary.outputs[name] = moved.pop(name)
-        if store:
-            summary.outputs["store"] = store_dir
-        summary.outputs.update(moved)  # the pages
+        _move_in(new_store, store_dir if store else None, files, outdir, summary)
     finally:
         trig.close()
         for folder in (staging, scratch):
@@ -125,6 +117,23 @@ def assemble(
         _warn_no_pages(outdir, summary)
     (outdir / PENDING).unlink(missing_ok=True)
     summary.phases["assembling"] = time.perf_counter() - started
+
+
+def _move_in(
+    new_store: Path, store_dir: Path | None, files: dict[str, Path], outdir: Path, summary: BuildSummary
+) -> None:
+    """All is ready: the old store and files go, the new ones come in (a store without `store_dir`
+    stays in its scratch folder, which goes)."""
+    from kg.graph.store import commit_store
+
+    if store_dir is not None:
+        commit_store(new_store, store_dir)
+    moved = {name: path.replace(outdir / name) for name, path in files.items()}
+    for name in ("graph.trig", "graph.ttl"):
+        summary.outputs[name] = moved.pop(name)
+    if store_dir is not None:
+        summary.outputs["store"] = store_dir
+    summary.outputs.update(moved)  # the pages
 
 
 def new_store_dir(outdir: Path, *, store: bool) -> Path:

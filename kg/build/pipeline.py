@@ -87,27 +87,20 @@ def build(
     started = time.perf_counter()
     summary = BuildSummary()
     manifest = read_manifest(outdir)
+    reading = {
+        "include": include,
+        "exclude": exclude,
+        "fields": fields,
+        "max_chars": max_chars,
+        "stdin": stdin,
+    }
+    extraction = {"model": model, "batch_size": batch_size, "workers": workers, "dask": dask}
     feed: StoreFeed | None = None
     try:
-        with contextlib.closing(ArticleSpool()) as to_extract:
-            reading = {"include": include, "exclude": exclude, "fields": fields, "max_chars": max_chars}
-            _scan(inputs, manifest, outdir / RESULTS_DIR, to_extract, summary, stdin=stdin, **reading)
-            summary.phases["scanning"] = time.perf_counter() - started
-            if len(to_extract):
-                if workers > 1 or dask:  # the builder's own process is free while they extract
-                    feed = StoreFeed(
-                        new_store_dir(outdir, store=store), memory_max_lines=UNION_IN_MEMORY_MAX_LINES
-                    )
-                prepared = _prepared(
-                    to_extract, model=model, batch_size=batch_size, workers=workers, dask=dask
-                )
-                _write_prepared(outdir, prepared, len(to_extract), manifest, summary, progress, feed)
-        summary.phases["extracting"] = time.perf_counter() - started - summary.phases["scanning"]
-        summary.changed = (
-            summary.extracted + summary.resumed > 0
-            or not (outdir / "graph.ttl").exists()
-            or (outdir / PENDING).exists()
+        feed = _extract_new(
+            inputs, outdir, manifest, summary, reading, extraction, store=store, progress=progress
         )
+        summary.changed = summary.extracted + summary.resumed > 0 or _graph_files_lag(outdir)
         if summary.changed:
             write_atomic(outdir / MANIFEST, json.dumps({"articles": manifest}, indent=1, sort_keys=True))
             options = {"html": html, "store": store, "infer": infer, "validate": validate}
@@ -123,12 +116,55 @@ def build(
         else:
             count_results(read_results(outdir / RESULTS_DIR, slim=True), summary)
     finally:
-        if feed is not None:
-            feed.stop()  # a store nobody committed goes
-            if not store:
-                shutil.rmtree(feed.store_dir.parent, ignore_errors=True)
+        _close(feed, store=store)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _graph_files_lag(outdir: Path) -> bool:
+    """Whether OUTDIR's graph files are missing or older than its results (an assembly stopped)."""
+    return not (outdir / "graph.ttl").exists() or (outdir / PENDING).exists()
+
+
+def _close(feed: StoreFeed | None, *, store: bool) -> None:
+    """Stop a feed: a store nobody committed goes, and (without `store`) its scratch folder."""
+    if feed is not None:
+        feed.stop()
+        if not store:
+            shutil.rmtree(feed.store_dir.parent, ignore_errors=True)
+
+
+def _extract_new(
+    inputs: Sequence[str | Path],
+    outdir: Path,
+    manifest: dict[str, dict[str, str]],
+    summary: BuildSummary,
+    reading: dict[str, Any],
+    extraction: dict[str, Any],
+    *,
+    store: bool,
+    progress: Progress | None,
+) -> StoreFeed | None:
+    """Read the inputs, extract and prepare the new or changed articles into OUTDIR/articles; with
+    workers or Dask, return the `StoreFeed` that took their statements meanwhile."""
+    started = time.perf_counter()
+    feed = None
+    with contextlib.closing(ArticleSpool()) as to_extract:
+        _scan(inputs, manifest, outdir / RESULTS_DIR, to_extract, summary, **reading)
+        summary.phases["scanning"] = time.perf_counter() - started
+        if len(to_extract):
+            if extraction["workers"] > 1 or extraction["dask"]:  # this process is free meanwhile
+                feed = StoreFeed(
+                    new_store_dir(outdir, store=store), memory_max_lines=UNION_IN_MEMORY_MAX_LINES
+                )
+            try:
+                prepared = _prepared(to_extract, **extraction)
+                _write_prepared(outdir, prepared, len(to_extract), manifest, summary, progress, feed)
+            except BaseException:
+                _close(feed, store=store)
+                raise
+    summary.phases["extracting"] = time.perf_counter() - started - summary.phases["scanning"]
+    return feed
 
 
 def _scan(
