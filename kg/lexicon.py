@@ -72,6 +72,7 @@ class Lexicon:
     place_preps: frozenset[str]
     place_nouns: frozenset[str]
     transparent_preps: frozenset[str]
+    generic_place_nouns: frozenset[str]
     return_words: frozenset[str]
     # responses
     counter_verbs: frozenset[str]

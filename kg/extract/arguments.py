@@ -132,7 +132,18 @@ def _passive_subject(verb: Token) -> Token | None:
         return relative_antecedent(subj[0])
     if verb.dep_ in {"acl", "relcl"}:
         return described_noun(verb)
-    return subject(verb)
+    return subject(verb) or adjacent_subject(verb)
+
+
+def adjacent_subject(verb: Token) -> Token | None:
+    """The name just before "were stationed" when the parser attached it elsewhere."""
+    doc = verb.doc
+    i = verb.i - 1
+    while i >= 0 and (doc[i].dep_ in {"aux", "auxpass", "neg", "advmod"} or doc[i].tag_ in {"MD", "RB"}):
+        i -= 1
+    if i >= 0 and doc[i].ent_type_ in {"Aircraft", "WeaponSystem"} and doc[i].i < verb.i:
+        return doc[i]
+    return None
 
 
 def described_noun(participle: Token) -> Token:

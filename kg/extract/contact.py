@@ -117,7 +117,7 @@ def _context_actor(
     for m in document.mentions_in(sent):
         if m.key in target_keys or m.kind not in {"Aircraft", "Nation", "Alliance"} or m.root.i in inside:
             continue
-        arg = Argument(m.key, m.kind, m.root.i, via_context=True)
+        arg = Argument(m.key, m.kind, m.root.i, via_context=True, how="context")
         if party_of(document, arg) in target_parties or (m.form == "demonym" and _modifies(m.root, targets)):
             continue
         if m.root.i > trigger.i and m.root.head.lower_ in {"from", "of"}:
@@ -135,7 +135,7 @@ def _context_actor(
         and not m.heading
     ]
     for m in reversed(previous):  # "F-15Js were scrambled. Two H-6Ks were intercepted."
-        arg = Argument(m.key, m.kind, m.root.i, via_context=True)
+        arg = Argument(m.key, m.kind, m.root.i, via_context=True, how="previous-sentence")
         if party_of(document, arg) not in target_parties:
             return [arg]
     return []

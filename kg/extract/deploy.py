@@ -11,13 +11,14 @@ flown over and places of other clauses are not destinations.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
 from kg.extract import modality
 from kg.extract.arguments import Frame, is_passive, noun_frame, subject, verb_frame
-from kg.extract.candidates import PLACE_KINDS, Candidate, location_of
-from kg.extract.destinations import destinations
+from kg.extract.candidates import Candidate, location_of
+from kg.extract.destinations import destinations, place_arguments
 from kg.extract.document import Argument, Document
 from kg.extract.phrases import core_tokens, entities_of, prep_objects
 from kg.lexicon import lexicon
@@ -105,7 +106,7 @@ def _themes(document: Document, frame: Frame, verb_class: str, base: float) -> t
     if head.lemma_.lower() not in lex.military_nouns:
         return [], base
     deployers = frame.agents or _deployer(frame)
-    parties = [a for h in deployers for a in entities_of(document, h) if a.is_party]
+    parties = [replace(a, how="deployer") for h in deployers for a in entities_of(document, h) if a.is_party]
     return parties, base * 0.9
 
 
@@ -138,13 +139,12 @@ def _noun_owner(document: Document, noun: Token) -> list[Argument]:
         m for m in document.mentions_in(core_tokens(noun)) if m.root.i != noun.i and m.kind in THEME_KINDS
     ]
     owners.sort(key=lambda m: (m.kind not in {"Aircraft", "WeaponSystem"}, m.start))
-    return [Argument(m.key, m.kind, m.root.i) for m in owners[:1]]
+    return [Argument(m.key, m.kind, m.root.i, how="noun-owner") for m in owners[:1]]
 
 
 def _goals(document: Document, frame: Frame, verb_class: str) -> list[Argument]:
-    if frame.goals:
-        found = [g for h in frame.goals for g in entities_of(document, h, allow_context=False)]
-        return [g for g in found if g.kind in PLACE_KINDS]
+    if frame.goals:  # "X reached Y", "Y hosts X"
+        return [g for h in frame.goals for g in place_arguments(document, h)]
     trigger = frame.trigger
     if verb_class == "noun":
         of = prep_objects(trigger, "of")

@@ -9,6 +9,8 @@ statistical NER when it calls them a place (GPE, LOC, FAC), asked on demand for 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Span, Token
 
 from kg.extract.candidates import PLACE_KINDS
@@ -40,7 +42,6 @@ def destinations(
         for conj in trigger.conjuncts:
             if conj.i > trigger.i and not children(conj, "dobj", "nsubj"):
                 _visit(document, conj, conj, 0, preps, found, skip)
-    found += _unknown_places(document, [trigger, *(extra_heads or [])], preps)
     if not found:
         return []
     best = min(rank for rank, _, _ in found)
@@ -94,35 +95,64 @@ def _visit(
             continue
         if word == "in" and any(g.lower_ in lex.response_nouns for g in child.children):
             continue  # "in response to": a cause, not a place
-        for obj in children(child, "pobj"):
-            for arg in entities_of(document, obj, allow_context=False):
-                if arg.kind in PLACE_KINDS:
-                    found.append((-preps[word] + depth, obj.i, arg))
-        for conj in child.conjuncts:  # "to Poland, then to Romania"
-            if conj.dep_ == "conj" and conj.lower_ in preps:
-                for obj in children(conj, "pobj"):
-                    for arg in entities_of(document, obj, allow_context=False):
-                        if arg.kind in PLACE_KINDS:
-                            found.append((-preps[conj.lower_] + depth, obj.i, arg))
+        for prep in [child, *(c for c in child.conjuncts if c.dep_ == "conj" and c.lower_ in preps)]:
+            for obj in children(prep, "pobj"):  # "to Poland, then to Romania"
+                rank = -preps[prep.lower_] + depth
+                found += [(rank, obj.i, arg) for arg in place_arguments(document, obj)]
 
 
-def _unknown_places(document: Document, heads: list[Token], preps: dict[str, int]) -> Found:
-    """Destinations the gazetteer lacks but the NER knows as places (GPE, LOC, FAC)."""
-    out: Found = []
-    for head in heads:
-        for prep in children(head, "prep"):
-            if prep.lower_ not in preps or prep.lower_ in {"on", "over", "across"}:
-                continue
-            for obj in children(prep, "pobj"):
-                if obj.i in document.by_token or not any(t.text[:1].isupper() for t in obj.subtree):
-                    continue  # a named place has a capitalised name; the NER is costly to ask
-                ent = _named_place(document, obj)
-                if ent is None:
-                    continue
-                key = f"location:{slug(ent.text)}"
-                document.add_mention(MentionSpan(ent, key, "Location", "name", ""))
-                out.append((-preps[prep.lower_], obj.i, Argument(key, "Location", obj.i)))
-    return out
+def place_arguments(document: Document, head: Token) -> list[Argument]:
+    """The places a destination phrase names: gazetteer entities, the place inside a generic one
+    ("an airfield in the Kaliningrad region"), or a place the statistical NER finds there."""
+    found = [
+        _city(document, a) for a in entities_of(document, head, allow_context=False) if a.kind in PLACE_KINDS
+    ]
+    if found or head.i in document.by_token:
+        return found
+    lex = lexicon()
+    if head.lemma_.lower() in lex.generic_place_nouns:
+        inner = [
+            obj
+            for prep in children(head, "prep")
+            if prep.lower_ in {"in", "at", "near", "on"}
+            for obj in children(prep, "pobj")
+        ]
+        for obj in inner:
+            found += [replace(a, how="inner-place") for a in place_arguments(document, obj)]
+        if found:
+            return found
+    place = _unknown_place(document, head)
+    return [place] if place is not None else []
+
+
+def _city(document: Document, arg: Argument) -> Argument:
+    """A capital named as a destination ("stationed at N'Djamena") is that city, not its state."""
+    mention = document.by_token.get(arg.token)
+    if arg.kind != "Nation" or mention is None or mention.form != "metonym" or mention.key != arg.key:
+        return arg
+    key = f"location:{slug(mention.span.text)}"
+    document.add_mention(MentionSpan(mention.span, key, "Location", "name", ""))
+    return Argument(key, "Location", arg.token, how="city")
+
+
+def _unknown_place(document: Document, head: Token) -> Argument | None:
+    """A destination the gazetteer lacks that the NER knows as a place (GPE, LOC, FAC)."""
+    phrase = [t for t in head.subtree if t.dep_ not in {"relcl", "acl", "appos"} or t is head]
+    if not any(t.text[:1].isupper() for t in phrase):
+        return None  # a named place has a capitalised name; the NER is costly to ask
+    ents = document.doc.ents if document.find_places is None else document.find_places(head.sent)
+    inside = [e for e in ents if e.label_ in PLACE_LABELS and e.start <= head.i < e.end]
+    inside = inside or [
+        e for e in ents if e.label_ in PLACE_LABELS and head.left_edge.i <= e.start and e.end <= head.i + 1
+    ]
+    if not inside:
+        return None
+    ent = inside[0]
+    if any(i in document.by_token for i in range(ent.start, ent.end)):
+        return None
+    key = f"location:{slug(ent.text)}"
+    document.add_mention(MentionSpan(ent, key, "Location", "name", ""))
+    return Argument(key, "Location", head.i, how="ner")
 
 
 def _named_place(document: Document, token: Token) -> Span | None:

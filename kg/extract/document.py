@@ -57,6 +57,7 @@ class Argument:
     count: int | None = None
     operator: str | None = None  # nation key named as owner in the noun phrase
     via_context: bool = False  # found by reference to an earlier sentence, not named here
+    how: str = "name"  # how the phrase gave it: name, demonym, pronoun, description, context, ner...
 
     @property
     def is_party(self) -> bool:

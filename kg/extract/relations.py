@@ -17,11 +17,13 @@ from kg.dates import sentence_date
 from kg.extract import modality
 from kg.extract.candidates import Candidate
 from kg.extract.contact import contact_candidates
+from kg.extract.cooccurrence import linear_candidates
 from kg.extract.deploy import deploy_candidates
 from kg.extract.document import Document
 from kg.extract.phrases import entities_of
 from kg.extract.respond import response_candidates, tit_for_tat
 from kg.extract.salience import remember_sentence
+from kg.extract.scoring import Scorer, score_candidates
 from kg.records import Evidence, Mention, Relation
 
 #: Confidence is lowered by this factor when the sentence hedges what it reports.
@@ -46,7 +48,7 @@ def extract_candidates(document: Document) -> list[Candidate]:
         if document.in_subheading(sent) or sent.text.rstrip().endswith("?"):
             continue
         found = list(sentence_candidates(document, sent))
-        for c in found:
+        for c in [*found, *linear_candidates(document, sent, found)]:
             if c.actor.key != c.target.key and c.key not in seen:
                 seen.add(c.key)
                 out.append(c)
@@ -54,9 +56,10 @@ def extract_candidates(document: Document) -> list[Candidate]:
     return out
 
 
-def extract_relations(document: Document) -> list[Relation]:
-    """The document's relations as records."""
-    return [to_relation(document, c) for c in extract_candidates(document)]
+def extract_relations(document: Document, scorer: Scorer | None = None) -> list[Relation]:
+    """The document's relations as records: the candidates the scorer keeps, with its confidence."""
+    kept = score_candidates(document, extract_candidates(document), scorer)
+    return [to_relation(document, c, confidence if scorer is not None else None) for c, confidence in kept]
 
 
 def to_relation(document: Document, c: Candidate, confidence: float | None = None) -> Relation:

@@ -11,6 +11,7 @@ stimulus names none ("in response", "to counter the move"), the actors of the se
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
@@ -136,7 +137,11 @@ def _noun_candidates(document: Document, sent: Span, noun: Token) -> Iterator[Ca
         targets, confidence = _stimulus_parties(document, sent, stimulus, exclude, 0.85)
     elif noun.dep_ == "pobj" and noun.head.lower_ == "in":
         rest = [t for t in sent if t.i > noun.i and all(t.i != a.token for a in actors)]
-        targets = [a for a in parties_in(document, rest, exclude) if a.key not in exclude]
+        targets = [
+            replace(a, how="rest-of-sentence")
+            for a in parties_in(document, rest, exclude)
+            if a.key not in exclude
+        ]
         if not targets:
             targets = earlier_actors(document, sent, frozenset(exclude))
         confidence = 0.7

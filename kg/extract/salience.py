@@ -9,6 +9,8 @@ fired a missile" the actor is Pyongyang.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Span, Token
 
 from kg.extract.arguments import subject
@@ -83,9 +85,23 @@ def earlier_actors(
     """The actors of the nearest earlier sentence (of the last `limit`) that has any besides `exclude`."""
     earlier = sorted((start for start in document.salient if start < sent.start), reverse=True)[:limit]
     for start in earlier:
-        actors = [a for a in document.salient[start] if a.key not in exclude]
+        actors = [
+            replace(a, via_context=True, how="earlier-actor")
+            for a in document.salient[start]
+            if a.key not in exclude
+        ]
         if actors:
             return actors
+    return _recent_party(document, sent, exclude) if limit > 1 else []
+
+
+def _recent_party(document: Document, sent: Span, exclude: frozenset[str]) -> list[Argument]:
+    """The party named last before `sent` (within `LOOK_BACK` sentences), when no sentence had actors."""
+    here = document.sentence_index(sent.start)
+    start = document.doc[document.sent_starts[max(here - LOOK_BACK, 0)]].idx
+    for m in document.window(start, sent.start_char):
+        if m.kind in {"Nation", "Alliance"} and m.key not in exclude and not m.heading:
+            return [Argument(m.key, m.kind, m.root.i, via_context=True, how="recent-party")]
     return []
 
 
