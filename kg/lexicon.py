@@ -74,6 +74,7 @@ class Lexicon:
     transparent_preps: frozenset[str]
     generic_place_nouns: frozenset[str]
     return_words: frozenset[str]
+    launch_particles: frozenset[str]
     # responses
     counter_verbs: frozenset[str]
     response_nouns: frozenset[str]
@@ -93,12 +94,14 @@ class Lexicon:
     org_heads: frozenset[str]
     military_nouns: frozenset[str]
     pronouns: dict[str, str]
+    possessive_pronouns: frozenset[str]
     definite_determiners: frozenset[str]
     plural_references: frozenset[str]
     # modality
     negations: frozenset[str]
     conditional_marks: frozenset[str]
     skip_modals: frozenset[str]
+    capability_modals: frozenset[str]
     future_modals: frozenset[str]
     plan_verbs: frozenset[str]
     blocking_heads: frozenset[str]

@@ -65,8 +65,13 @@ def relative_antecedent(token: Token) -> Token:
     return clause.head if clause.dep_ in {"relcl", "acl"} else token
 
 
-def subject(verb: Token) -> Token | None:
-    """The acting subject of a verb, inherited through conjunction, relative clauses and control."""
+def subject(verb: Token, *, object_control: bool = True) -> Token | None:
+    """The acting subject of a verb, inherited through conjunction, relative clauses and control.
+
+    Through "sent F-16s up to intercept it" the interceptor is the object of "sent"
+    (`object_control`); through "sent bombers to counter the drills" the party countering
+    is the subject of "sent" (pass `object_control=False`).
+    """
     lex = lexicon()
     for _ in range(6):
         subj = children(verb, "nsubj", "nsubjpass", "csubj")
@@ -82,7 +87,8 @@ def subject(verb: Token) -> Token | None:
             return None
         controller = verb.head.head if verb.dep_ == "pcomp" else verb.head
         objects = children(controller, "dobj")
-        if objects and (verb.dep_ == "xcomp" or controller.lemma_.lower() in lex.object_control_verbs):
+        controls = verb.dep_ == "xcomp" or controller.lemma_.lower() in lex.object_control_verbs
+        if objects and object_control and controls:
             return relative_antecedent(objects[0])  # "sent two F-16s up to intercept it"
         if controller.pos_ in {"NOUN", "PROPN"}:
             return controller

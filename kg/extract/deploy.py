@@ -81,11 +81,12 @@ def deploy_candidates(document: Document, sent: Span, trigger: Token) -> Iterato
 
 
 def _return_trip(verb: Token, verb_class: str) -> bool:
-    """ "flew back to Guam", "headed home": going back where it came from is no deployment."""
-    words = lexicon().return_words
-    return verb_class in {"unaccusative", "travel"} and any(
-        c.lower_ in words for c in verb.children if c.dep_ in {"prt", "advmod", "npadvmod"}
-    )
+    """ "flew back to Guam", "headed home": going back is no deployment; nor is "sent up" (a launch)."""
+    lex = lexicon()
+    particles = {c.lower_ for c in verb.children if c.dep_ in {"prt", "advmod", "npadvmod"}}
+    if verb_class == "transitive" and particles & lex.launch_particles:
+        return True
+    return verb_class in {"unaccusative", "travel"} and bool(particles & lex.return_words)
 
 
 def _state_frame(place: Token) -> Frame:

@@ -185,12 +185,18 @@ def _with_count(arg: Argument, count: int | None) -> Argument:
 
 
 def _owner(document: Document, head: Token, mentions: list[MentionSpan]) -> str | None:
-    """The one nation a phrase names as owner ("Russian", "Japan's", "of the Russian air force")."""
+    """The one nation a phrase names as owner ("Russian", "Japan's", "of the Russian air force", "its")."""
     owners = {m.key for m in mentions if m.kind == "Nation"}
     if len(owners) == 1:
         return next(iter(owners))
     of_owner = {m.key for m in document.mentions_in(_pp_tokens(head, "of", "from")) if m.kind == "Nation"}
-    return next(iter(of_owner)) if len(of_owner) == 1 else None
+    if len(of_owner) == 1:
+        return next(iter(of_owner))
+    possessive = [c for c in children(head, "poss") if c.lower_ in lexicon().possessive_pronouns]
+    if possessive and not owners:  # "its pilots": the party the pronoun refers back to
+        found = coref.antecedents(document, possessive[0], "Actor", None)
+        return found[0].key if found and found[0].kind == "Nation" else None
+    return None
 
 
 def _pp_tokens(head: Token, *preps: str) -> list[Token]:

@@ -89,7 +89,7 @@ def _counter_candidates(document: Document, sent: Span, verb: Token) -> Iterator
         return
     if verb.dep_ not in {"xcomp", "advcl", "ROOT", "conj", "relcl", "acl"}:
         return
-    actors = actor_level(document, subject(verb), sent)
+    actors = actor_level(document, subject(verb, object_control=False), sent)
     obj = children(verb, "dobj")
     if not actors or not obj:
         return
