@@ -75,7 +75,7 @@ def train_scorer_command(
     """
     from kg.extract.training import DEFAULT_SETS, check_sets, train
 
-    chosen = [tuple(s) for s in sets] or [(Path(a), Path(g)) for a, g in DEFAULT_SETS if Path(g).is_dir()]
+    chosen = [(a, g) for a, g in sets] or [(Path(a), Path(g)) for a, g in DEFAULT_SETS if Path(g).is_dir()]
     check_sets(chosen, allow_validation=allow_validation)
     report = train(chosen, output, model=model)
     cv, rules = report["cross_validated"], report["rules_only"]

@@ -256,7 +256,9 @@ def gold_hits(
     return [
         i
         for i, (r, subj, obj) in enumerate(sides)
-        if r["predicate"] == predicate and _end_matches(subject_names, subj) and _end_matches(object_names, obj)
+        if r["predicate"] == predicate
+        and _end_matches(subject_names, subj)
+        and _end_matches(object_names, obj)
     ]
 
 

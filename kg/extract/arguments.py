@@ -199,12 +199,21 @@ def _some(token: Token | None) -> tuple[Token, ...]:
 # ---------------------------------------------------------------- nouns
 
 
+def _by_after(noun: Token) -> list[Token]:
+    """ "the Global Hawk's interception by a MiG-31" with "by" hung on the verb: the phrase right after."""
+    doc = noun.doc
+    nxt = noun.right_edge.i + 1
+    if nxt < len(doc) and doc[nxt].lower_ == "by" and doc[nxt].head.i != noun.i:
+        return children(doc[nxt], "pobj")
+    return []
+
+
 def noun_frame(noun: Token) -> Frame:
     """Agent and theme heads of a nominal trigger ("the interception of X by Y", "Y's escort of X",
     "carried out an interception of X", "flew under the escort of Y", "provided escort for X")."""
     lex = lexicon()
     of = prep_objects(noun, "of")
-    by = prep_objects(noun, "by") or [t for o in of for t in prep_objects(o, "by")]
+    by = prep_objects(noun, "by") or [t for o in of for t in prep_objects(o, "by")] or _by_after(noun)
     poss = children(noun, "poss")
     benefactive = prep_objects(noun, "for", "to")
     governor = noun.head
@@ -215,6 +224,11 @@ def noun_frame(noun: Token) -> Frame:
         return Frame(noun, _some(subject(governor)), tuple(theme[:1]), (), "support")
     if by:
         return Frame(noun, tuple(by[:1]), tuple((of or poss)[:1]), (), "nominal")
+    # "F-16s flew escort for the bombers", parsed with the noun as root and "flew" as its modifier
+    supports = [c for c in noun.children if c.dep_ == "compound" and c.lemma_.lower() in lex.support_verbs]
+    subjects = children(noun, "nsubj") + [s for c in supports for s in children(c, "nsubj")]
+    if subjects and (of or benefactive):
+        return Frame(noun, tuple(subjects[:1]), tuple((of or benefactive)[:1]), (), "support")
     if poss and of:
         return Frame(noun, tuple(poss[:1]), tuple(of[:1]), (), "nominal")
     if of and noun.dep_ == "pobj" and governor.lower_ == "with":  # "with an escort of four Rafales"

@@ -80,7 +80,9 @@ def _pairs(
         actors = _nearest(document, reversed(before), _CONTACT_KINDS)
         targets = _nearest(document, after, _CONTACT_KINDS)
     elif predicate == "deployedTo":
-        actors = _nearest(document, reversed(before), _THEME_KINDS) or _nearest(document, after, _THEME_KINDS - {"Nation"})
+        actors = _nearest(document, reversed(before), _THEME_KINDS) or _nearest(
+            document, after, _THEME_KINDS - {"Nation"}
+        )
         targets = _destinations_after(document, trigger, after)
     else:
         actors = _nearest(document, reversed(before), {"Nation", "Alliance"})

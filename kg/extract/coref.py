@@ -32,8 +32,8 @@ def antecedents(
     """The mentions `head` refers back to, in text order; [] when none is compatible.
 
     `avoid_party` is the party of the relation's other side: a mention that party may operate
-    is taken only when no other compatible mention is in reach (an interceptor meets the other side). "it" looks for a platform
-    first, then for a party.
+    is taken only when no other compatible mention is in reach (an interceptor meets the other
+    side). "it" looks for a platform first, then for a party.
     """
     categories = ["Platform", "Actor"] if category == "Any" else [category]
     for cat in categories:

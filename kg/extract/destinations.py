@@ -53,6 +53,11 @@ def destinations(
     )
     first = tier[0][0]
     linked = {first, *(c.i for c in document.doc[first].conjuncts)}
+    first_prep = document.doc[first].head
+    for i, _ in tier:  # "sent to Poland, then to Romania": the same preposition again on the same word
+        prep = document.doc[i].head
+        if prep.lower_ == first_prep.lower_ and prep.head.i == first_prep.head.i and prep.dep_ == "prep":
+            linked.add(i)
     out: list[Argument] = []
     for i, arg in tier:
         if i in linked and all(a.key != arg.key for a in out):
@@ -110,6 +115,12 @@ def place_arguments(document: Document, head: Token) -> list[Argument]:
     if found or head.i in document.by_token:
         return found
     lex = lexicon()
+    if head.lemma_.lower() in lex.base_nouns and any(
+        c.lower_ in lex.definite_determiners for c in head.children
+    ):
+        base = _named_base_before(document, head)  # "landed at the German base": the base named before
+        if base is not None:
+            return [base]
     if head.lemma_.lower() in lex.generic_place_nouns:
         inner = [
             obj
@@ -123,6 +134,20 @@ def place_arguments(document: Document, head: Token) -> list[Argument]:
             return found
     place = _unknown_place(document, head)
     return [place] if place is not None else []
+
+
+def _named_base_before(document: Document, head: Token) -> Argument | None:
+    """The most recent base named before `head` (within the reference window), in its nation if one is given."""
+    nations = {m.key for m in document.mentions_in(head.children) if m.kind == "Nation"}
+    for m in document.window(
+        document.doc[document.sent_starts[max(document.sentence_index(head.i) - 3, 0)]].idx, head.idx
+    ):
+        if m.kind == "Base" and not m.heading:
+            entity = document.gaz.entity(m.key)
+            located = entity.located_in if entity is not None else None
+            if not nations or located is None or located in nations:
+                return Argument(m.key, "Base", head.i, via_context=True, how="description")
+    return None
 
 
 def _city(document: Document, arg: Argument) -> Argument:
@@ -145,14 +170,40 @@ def _unknown_place(document: Document, head: Token) -> Argument | None:
     inside = inside or [
         e for e in ents if e.label_ in PLACE_LABELS and head.left_edge.i <= e.start and e.end <= head.i + 1
     ]
+    how = "ner"
     if not inside:
-        return None
+        span = _proper_name(head)
+        if span is None:
+            return None
+        inside, how = [span], "proper-noun"
     ent = inside[0]
     if any(i in document.by_token for i in range(ent.start, ent.end)):
         return None
     key = f"location:{slug(ent.text)}"
     document.add_mention(MentionSpan(ent, key, "Location", "name", ""))
-    return Argument(key, "Location", head.i, how="ner")
+    return Argument(key, "Location", head.i, how=how)
+
+
+def _proper_name(head: Token) -> Span | None:
+    """ "moved squadrons to Ladakh": a capitalised name the small NER mislabels, as a destination.
+
+    Only a proper noun (with its proper-noun compounds, at most three words) that does not
+    start with a word naming an operation, exercise, unit or person ("Exercise Cobra Warrior").
+    """
+    if head.pos_ != "PROPN" or not head.text[:1].isupper():
+        return None
+    doc = head.doc
+    start = head.i
+    while start > 0 and (
+        (doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN")
+        or (doc[start - 1].text == "-" and start > 1 and doc[start - 2].pos_ == "PROPN")  # "Trapani-Birgi"
+    ):
+        start -= 1
+    span = doc[start : head.i + 1]
+    words = lexicon().not_place_words
+    if any(t.lower_ in words for t in span) or len(span) > 4:
+        return None
+    return span
 
 
 def _named_place(document: Document, token: Token) -> Span | None:

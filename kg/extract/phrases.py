@@ -120,6 +120,9 @@ def _lists_platforms(head: Token, appos: Token) -> bool:
     platform = {"Aircraft", "WeaponSystem"}
     if head.lower_ not in lexicon().group_nouns and head.ent_type_ not in platform:
         return False
+    between = head.doc[min(head.i, appos.i) + 1 : max(head.i, appos.i)]
+    if any(t.text == ":" or (t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"amod", "acl"}) for t in between):
+        return False  # the parser hung a later list (after a colon, past the verb) on this phrase
     return any(t.ent_type_ in platform for a in [appos, *appos.conjuncts] for t in a.subtree)
 
 

@@ -79,8 +79,30 @@ def _verb_candidates(document: Document, sent: Span, verb: Token) -> Iterator[Ca
         if child.lemma_.lower() in lexicon().counter_verbs:
             obj = children(child, "dobj")
             stimulus += list(obj[0].subtree) if obj else []
+    stimulus = stimulus or _cause_phrase(verb)
     targets, confidence = _stimulus_parties(document, sent, stimulus, exclude, 0.9)
     yield from _pairs(actors, targets, sent, verb, "active", confidence)
+
+
+def _cause_phrase(verb: Token) -> list[Token]:
+    """ "responded by deploying jets after the North Korean launch": the cause in an after/amid phrase."""
+    preps = lexicon().cause_preps
+    heads = [
+        verb,
+        *(
+            c
+            for c in verb.subtree
+            if c.dep_ in {"pcomp", "xcomp"} and c.head.i in {verb.i, *(x.i for x in verb.children)}
+        ),
+    ]
+    return [
+        t
+        for h in heads
+        for p in children(h, "prep")
+        if p.lower_ in preps
+        for o in children(p, "pobj")
+        for t in o.subtree
+    ]
 
 
 def _counter_candidates(document: Document, sent: Span, verb: Token) -> Iterator[Candidate]:
@@ -133,6 +155,9 @@ def _noun_candidates(document: Document, sent: Span, noun: Token) -> Iterator[Ca
     if not actors:
         return
     exclude = {a.key for a in actors}
+    if not stimulus and noun.dep_ == "dobj" and noun.head.lemma_.lower() in lex.elicit_verbs:
+        cause = subject(noun.head)  # "the decision drew an angry response from Moscow"
+        stimulus = list(cause.subtree) if cause is not None else []
     if stimulus:
         targets, confidence = _stimulus_parties(document, sent, stimulus, exclude, 0.85)
     elif noun.dep_ == "pobj" and noun.head.lower_ == "in":

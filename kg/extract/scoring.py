@@ -76,7 +76,9 @@ def features(document: Document, c: Candidate, siblings: Counter[tuple[str, int]
         span = doc[lo + 1 : hi]
         between = len({m.key for m in document.mentions_in(span)})
         f[f"between={p}:{min(between, 3)}"] = 1.0
-        if any(t.text in {";", ":"} or t.lower_ in {"while", "whereas", "but", "after", "before"} for t in span):
+        if any(
+            t.text in {";", ":"} or t.lower_ in {"while", "whereas", "but", "after", "before"} for t in span
+        ):
             f[f"clause_break={p}"] = 1.0
     return f
 
