@@ -27,7 +27,7 @@ THEME_KINDS = frozenset({"Aircraft", "WeaponSystem", "Nation", "Alliance"})
 
 
 def deploy_class(token: Token) -> str | None:
-    """The deployment class of a trigger: transitive, unaccusative, goal_object, host, travel, state or noun."""
+    """A trigger's deployment class: transitive, unaccusative, goal_object, host, travel, state or noun."""
     lex = lexicon()
     words = lex.deploy
     lemma = token.lemma_.lower()

@@ -137,7 +137,7 @@ def place_arguments(document: Document, head: Token) -> list[Argument]:
 
 
 def _named_base_before(document: Document, head: Token) -> Argument | None:
-    """The most recent base named before `head` (within the reference window), in its nation if one is given."""
+    """The base named last before `head` (in the reference window), in the nation `head` names if any."""
     nations = {m.key for m in document.mentions_in(head.children) if m.kind == "Nation"}
     for m in document.window(
         document.doc[document.sent_starts[max(document.sentence_index(head.i) - 3, 0)]].idx, head.idx

@@ -170,8 +170,8 @@ def check_sets(sets: Sequence[tuple[Path, Path]], *, allow_validation: bool = Fa
     for articles, gold in sets:
         if not allow_validation and any("validation" in part for p in (articles, gold) for part in p.parts):
             raise KgError(
-                f"{gold} looks like a validation set; the scorer must not be trained on what it is measured on "
-                "(pass --allow-validation only for an experiment you will not ship)"
+                f"{gold} looks like a validation set; the scorer must not be trained on what it is "
+                "measured on (pass --allow-validation only for an experiment you will not ship)"
             )
         if not articles.is_dir() or not gold.is_dir():
             raise KgError(
