@@ -15,8 +15,8 @@ from spacy.tokens import Span, Token
 from kg.extract import modality
 from kg.extract.arguments import Frame, noun_frame, verb_frame
 from kg.extract.candidates import ACTOR_KINDS, Candidate, location_of
-from kg.extract.document import Argument, Document
-from kg.extract.phrases import entities_of, party_of
+from kg.extract.document import Argument, Document, RoleHint
+from kg.extract.phrases import children, entities_of, party_of
 from kg.lexicon import lexicon
 
 PREDICATES = ("intercepted", "escorted")
@@ -53,6 +53,8 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
     if modality.noun_blocked(trigger) if is_noun else modality.blocked(trigger):
         return
     frame = noun_frame(trigger) if is_noun else verb_frame(trigger)
+    if not is_noun and not frame.themes and frame.route != "passive":
+        frame = _prepositional_theme(frame, predicate)
     if is_noun and predicate == "escorted":
         frame = _escort_of_fighters(document, frame)
     if modality.denied(*frame.themes, *(frame.agents if frame.route != "passive" else ())):
@@ -68,6 +70,17 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
                 continue
             confidence = base * (0.85 if actor.via_context or target.via_context else 1.0)
             yield Candidate(predicate, actor, target, sent, trigger, frame.route, confidence, location)
+
+
+def _prepositional_theme(frame: Frame, predicate: str) -> Frame:
+    """ "stayed with the bombers": the object of the verb's own preposition is what it escorted."""
+    verbs = lexicon().triggers[predicate].particle_verbs
+    particles = verbs.get(frame.trigger.lemma_.lower(), frozenset())
+    preps = [p for p in children(frame.trigger, "prep") if p.lower_ in particles]
+    objects = [o for p in preps for o in children(p, "pobj")]
+    if not objects:
+        return frame
+    return Frame(frame.trigger, frame.agents, tuple(objects[:1]), frame.goals, frame.route)
 
 
 def _escort_of_fighters(document: Document, frame: Frame) -> Frame:
@@ -89,20 +102,23 @@ def _aircraft_class(document: Document, arg: Argument) -> str:
 def _arguments(document: Document, frame: Frame, predicate: str) -> tuple[list[Argument], list[Argument]]:
     """Actors and targets; the side read first constrains the other (not the same key or party)."""
     if frame.route == "passive" or not frame.agents:
-        targets = [t for h in frame.themes for t in entities_of(document, h)]
+        targets = [t for h in frame.themes for t in entities_of(document, h, hint=RoleHint("target"))]
         exclude = frozenset(t.key for t in targets)
-        avoid = party_of(document, targets[0]) if targets and predicate == "intercepted" else None
-        actors = [
-            a for h in frame.agents for a in entities_of(document, h, exclude=exclude, avoid_party=avoid)
-        ]
+        hint = RoleHint("actor", _other_party(document, predicate, targets))
+        actors = [a for h in frame.agents for a in entities_of(document, h, exclude=exclude, hint=hint)]
         if not actors and targets:
             actors = _context_actor(document, frame.trigger, targets, frame.themes)
         return actors, targets
     actors = [a for h in frame.agents for a in entities_of(document, h)]
     exclude = frozenset(a.key for a in actors)
-    avoid = party_of(document, actors[0]) if actors and predicate == "intercepted" else None
-    targets = [t for h in frame.themes for t in entities_of(document, h, exclude=exclude, avoid_party=avoid)]
+    hint = RoleHint("target", _other_party(document, predicate, actors))
+    targets = [t for h in frame.themes for t in entities_of(document, h, exclude=exclude, hint=hint)]
     return actors, targets
+
+
+def _other_party(document: Document, predicate: str, side: list[Argument]) -> str | None:
+    """An interceptor meets the other side; an escort may fly with its own (a joint formation)."""
+    return party_of(document, side[0]) if side and predicate == "intercepted" else None
 
 
 def _context_actor(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from kg.extract.document import Document, MentionSpan
+from kg.extract.document import Document, MentionSpan, RoleHint
 from kg.lexicon import lexicon
 
 #: How far back a reference may reach, in sentences (the paragraph rule may stop it sooner).
@@ -27,18 +27,18 @@ def antecedents(
     operator: str | None,
     exclude: frozenset[str] = frozenset(),
     *,
-    avoid_party: str | None = None,
+    hint: RoleHint | None = None,
 ) -> list[MentionSpan]:
     """The mentions `head` refers back to, in text order; [] when none is compatible.
 
-    `avoid_party` is the party of the relation's other side: a mention that party may operate
-    is taken only when no other compatible mention is in reach (an interceptor meets the other
-    side). "it" looks for a platform first, then for a party.
+    With a `hint`, what filled the same role before is preferred, then what the other side's
+    party does not operate, then anything compatible. "it" looks for a platform first, then
+    for a party.
     """
     categories = ["Platform", "Actor"] if category == "Any" else [category]
     for cat in categories:
-        for avoid in (avoid_party, None) if avoid_party else (None,):
-            found = _search(document, head, cat, operator, exclude, avoid)
+        for prefer, avoid in _passes(document, hint):
+            found = _search(document, head, cat, operator, exclude, avoid, prefer)
             if found:
                 for m in found:  # the description now names them: later references find it first
                     document.echoes.append(
@@ -46,6 +46,19 @@ def antecedents(
                     )
                 return sorted(found, key=lambda m: m.start)
     return []
+
+
+def _passes(document: Document, hint: RoleHint | None) -> list[tuple[frozenset[str] | None, str | None]]:
+    """(keys to prefer, party to avoid) for each search, most demanding first."""
+    if hint is None:
+        return [(None, None)]
+    earlier = frozenset(document.role_history.get(hint.role, ()))
+    passes: list[tuple[frozenset[str] | None, str | None]] = []
+    if earlier:
+        passes.append((earlier, hint.other_party))
+    if hint.other_party:
+        passes.append((None, hint.other_party))
+    return [*passes, (None, None)]
 
 
 def _window_start(document: Document, head: Token) -> int:
@@ -65,14 +78,20 @@ def _search(
     operator: str | None,
     exclude: frozenset[str],
     avoid_party: str | None,
+    prefer: frozenset[str] | None = None,
 ) -> list[MentionSpan]:
     plural = _is_plural(head)
     found: list[MentionSpan] = []
+    nearest_sentence: int | None = None
     for m in document.window(_window_start(document, head), head.idx):
         if m.key in exclude or m.heading or m.span.start <= head.i < m.span.end:
             continue
         if not compatible(document, m, category, operator) or _operated_by(document, m, avoid_party):
             continue
+        if nearest_sentence is None:
+            nearest_sentence = m.span.sent.start
+        if prefer is not None and (m.key not in prefer or m.span.sent.start != nearest_sentence):
+            continue  # what filled the role before wins only within the nearest sentence that fits
         if found and (
             not plural or not _same_group(m, found[0], operator is not None and category == "Aircraft")
         ):

@@ -65,6 +65,18 @@ class Argument:
         return self.kind in {"Nation", "Alliance"}
 
 
+@dataclass(frozen=True)
+class RoleHint:
+    """Which role a phrase fills, so that a reference prefers what filled that role before.
+
+    An escort's or interceptor's target is usually the aircraft met earlier, and not one the
+    other side (`other_party`) operates.
+    """
+
+    role: str  # "actor" | "target"
+    other_party: str | None = None
+
+
 @dataclass
 class Document:
     """What the rules need about one document, and the discourse state they keep while reading."""
@@ -82,6 +94,8 @@ class Document:
     salient: dict[int, list[Argument]] = field(default_factory=dict)
     #: descriptions and pronouns already resolved ("the bombers" -> Tu-95MS), for recency
     echoes: list[MentionSpan] = field(default_factory=list)
+    #: role -> keys that filled it in the candidates read so far ("target": the aircraft met), oldest first
+    role_history: dict[str, list[str]] = field(default_factory=dict)
     sent_starts: list[int] = field(default_factory=list)
     paragraph_starts: list[int] = field(default_factory=list)  # token index of each paragraph start
     _mention_starts: list[int] = field(default_factory=list)

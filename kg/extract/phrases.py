@@ -16,7 +16,7 @@ from dataclasses import replace
 from spacy.tokens import Token
 
 from kg.extract import coref
-from kg.extract.document import Argument, Document, MentionSpan
+from kg.extract.document import Argument, Document, MentionSpan, RoleHint
 from kg.lexicon import lexicon
 from kg.nlp.pipeline import KINDS
 
@@ -152,12 +152,11 @@ def entities_of(
     *,
     exclude: frozenset[str] = frozenset(),
     allow_context: bool = True,
-    avoid_party: str | None = None,
+    hint: RoleHint | None = None,
 ) -> list[Argument]:
     """The entities the noun phrase headed by `head` names (one per coordinated head), most specific first.
 
-    `avoid_party` is the party of the other side of the relation: a pronoun or description
-    is resolved to something that party may operate only when nothing else is in reach.
+    `hint` says which role the phrase fills, for the references it contains (`kg.extract.coref`).
     """
     if head is None:
         return []
@@ -173,11 +172,11 @@ def entities_of(
                     members[0],
                     exclude=exclude,
                     allow_context=allow_context,
-                    avoid_party=avoid_party,
+                    hint=hint,
                 )
                 out += [_with_count(arg, arg.count if h.lower_ != "pair" else count) for arg in inner]
                 continue
-        for arg in _entities_of_head(document, h, exclude, allow_context, avoid_party):
+        for arg in _entities_of_head(document, h, exclude, allow_context, hint):
             if all(a.key != arg.key for a in out):
                 out.append(arg)
     return out
@@ -207,7 +206,7 @@ def _pp_tokens(head: Token, *preps: str) -> list[Token]:
 
 
 def _entities_of_head(
-    document: Document, head: Token, exclude: frozenset[str], allow_context: bool, avoid_party: str | None
+    document: Document, head: Token, exclude: frozenset[str], allow_context: bool, hint: RoleHint | None
 ) -> list[Argument]:
     lex = lexicon()
     own = document.mention_at(head)
@@ -236,7 +235,7 @@ def _entities_of_head(
     category = lex.category_nouns.get(head.lower_)
     if category and allow_context and _is_definite(head) and operator is None:
         # "the bombers" refers back to a type; "the Russian aircraft" names its party, and stays at that level
-        found = coref.antecedents(document, head, category, None, exclude, avoid_party=avoid_party)
+        found = coref.antecedents(document, head, category, None, exclude, hint=hint)
         if found:
             return [Argument(m.key, m.kind, head.i, count, operator, True, "description") for m in found]
     if named or demonyms:
@@ -251,7 +250,7 @@ def _entities_of_head(
         return [Argument(of_parties[0].key, of_parties[0].kind, head.i, count, how="of-phrase")]
     if allow_context and head.pos_ == "PRON" and head.lower_ in lex.pronouns:
         found = coref.antecedents(
-            document, head, lex.pronouns[head.lower_], None, exclude, avoid_party=avoid_party
+            document, head, lex.pronouns[head.lower_], None, exclude, hint=hint
         )
         return [Argument(m.key, m.kind, head.i, count, via_context=True, how="pronoun") for m in found]
     return []
