@@ -126,6 +126,8 @@ def compatible(document: Document, m: MentionSpan, category: str, operator: str 
     """Can mention `m` be what a phrase of `category` (owned by `operator`, if given) refers to?"""
     if category == "Platform":
         return m.kind in {"Aircraft", "WeaponSystem"}
+    if category == "Alliance":
+        return m.kind == "Alliance"
     if category == "Actor":
         return m.kind in {"Nation", "Alliance"} and m.form != "demonym"
     if category == "WeaponSystem":

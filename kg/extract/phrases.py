@@ -249,9 +249,7 @@ def _entities_of_head(
     if of_parties and (head.lower_ in lex.org_heads or category or head.lemma_.lower() in lex.military_nouns):
         return [Argument(of_parties[0].key, of_parties[0].kind, head.i, count, how="of-phrase")]
     if allow_context and head.pos_ == "PRON" and head.lower_ in lex.pronouns:
-        found = coref.antecedents(
-            document, head, lex.pronouns[head.lower_], None, exclude, hint=hint
-        )
+        found = coref.antecedents(document, head, lex.pronouns[head.lower_], None, exclude, hint=hint)
         return [Argument(m.key, m.kind, head.i, count, via_context=True, how="pronoun") for m in found]
     return []
 

@@ -20,7 +20,7 @@ from kg.extract.arguments import agents_of_passive, is_passive, subject
 from kg.extract.candidates import Candidate, parties_in
 from kg.extract.document import Argument, Document
 from kg.extract.phrases import children, core_tokens, prep_objects
-from kg.extract.salience import actor_level, earlier_actors, is_event_reference
+from kg.extract.salience import actor_level, earlier_actors, is_copula_subject, is_event_reference
 from kg.lexicon import lexicon
 
 
@@ -30,8 +30,11 @@ def response_kind(token: Token) -> str | None:
     words = lex.triggers["respondedTo"]
     lemma = token.lemma_.lower()
     if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
-        if lemma in words.verbs:
-            return "verb"
+        particles = words.particle_verbs.get(lemma, frozenset())
+        if lemma in words.verbs or any(
+            c.lower_ in particles for c in token.children if c.dep_ in {"prep", "prt"}
+        ):
+            return "verb"  # "responded", "hit back", "answered by sending more ships"
         if lemma in lex.counter_verbs:
             return "counter"
         return None
@@ -130,6 +133,11 @@ def _stimulus_parties(
     targets = parties_in(document, stimulus, exclude)
     if targets:
         return targets, confidence
+    if len(stimulus) == 1 and stimulus[0].pos_ == "PRON":  # "... became a challenge, and in response to it"
+        before = [t for t in sent if t.i < stimulus[0].i]
+        earlier = [replace(a, how="earlier-clause") for a in parties_in(document, before, exclude)]
+        if earlier:
+            return earlier[-1:], confidence * 0.8
     lex = lexicon()
     heads = [t for t in stimulus if t.dep_ in {"pobj", "dobj", "pcomp"} or t.head not in stimulus]
     if any(is_event_reference(t) or t.lemma_.lower() in lex.cause_nouns for t in heads):
@@ -151,15 +159,19 @@ def _noun_candidates(document: Document, sent: Span, noun: Token) -> Iterator[Ca
     target_preps = {"to", "against"} | ({"for"} if noun.lemma_.lower() in lex.for_cause_nouns else set())
     objects = [o for word in target_preps for o in prep_objects(noun, word)]
     stimulus = [t for obj in objects for t in obj.subtree]
-    actors = response_actor(document, sent, noun)
-    if not actors:
-        return
-    exclude = {a.key for a in actors}
     if not stimulus and noun.dep_ == "dobj" and noun.head.lemma_.lower() in lex.elicit_verbs:
         cause = subject(noun.head)  # "the decision drew an angry response from Moscow"
         stimulus = list(cause.subtree) if cause is not None else []
+    named_stimulus = {a.key for a in parties_in(document, stimulus, set())}
+    actors = _not_the_stimulus(document, sent, response_actor(document, sent, noun), named_stimulus)
+    if not actors:
+        return
+    exclude = {a.key for a in actors}
     if stimulus:
         targets, confidence = _stimulus_parties(document, sent, stimulus, exclude, 0.85)
+    elif children(noun, "poss") and is_copula_subject(noun):  # "The Pentagon's response was a flat denial"
+        named = {m.key for m in document.mentions_in(core_tokens(noun)) if m.kind in {"Nation", "Alliance"}}
+        targets, confidence = earlier_actors(document, sent, frozenset(exclude | named)), 0.6
     elif noun.dep_ == "pobj" and noun.head.lower_ == "in":
         rest = [t for t in sent if t.i > noun.i and all(t.i != a.token for a in actors)]
         targets = [
@@ -173,6 +185,17 @@ def _noun_candidates(document: Document, sent: Span, noun: Token) -> Iterator[Ca
     else:
         return
     yield from _pairs(actors, targets, sent, noun, "nominal", confidence)
+
+
+def _not_the_stimulus(
+    document: Document, sent: Span, actors: list[Argument], stimulus: set[str]
+) -> list[Argument]:
+    """A party the stimulus names does not respond to itself: an actor guessed from context that
+    is the stimulus party gives way to the other party in context."""
+    if not stimulus or not any(a.key in stimulus for a in actors) or not all(a.via_context for a in actors):
+        return actors
+    kept = [a for a in actors if a.key not in stimulus]
+    return kept or earlier_actors(document, sent, frozenset(stimulus))
 
 
 def response_actor(document: Document, sent: Span, noun: Token) -> list[Argument]:
