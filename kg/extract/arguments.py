@@ -142,13 +142,16 @@ def _passive_subject(verb: Token) -> Token | None:
 
 
 def adjacent_subject(verb: Token) -> Token | None:
-    """The name just before "were stationed" when the parser attached it elsewhere."""
+    """The aircraft or weapon named before a passive verb that the parser left without a subject
+    ("a U.S. B-52 flying over the Baltic Sea was intercepted by ...", "B-52s were stationed"):
+    the nearest one in the clause that is not the object of a preposition."""
     doc = verb.doc
-    i = verb.i - 1
-    while i >= 0 and (doc[i].dep_ in {"aux", "auxpass", "neg", "advmod"} or doc[i].tag_ in {"MD", "RB"}):
-        i -= 1
-    if i >= 0 and doc[i].ent_type_ in {"Aircraft", "WeaponSystem"} and doc[i].i < verb.i:
-        return doc[i]
+    for i in range(verb.i - 1, verb.sent.start - 1, -1):
+        t = doc[i]
+        if t.text in {";", ":"} or (t.pos_ == "VERB" and t.dep_ in {"ROOT", "ccomp", "conj"}):
+            break
+        if t.ent_type_ in {"Aircraft", "WeaponSystem"} and t.dep_ != "pobj":
+            return t
     return None
 
 

@@ -109,7 +109,7 @@ def _arguments(document: Document, frame: Frame, predicate: str) -> tuple[list[A
         if not actors and targets:
             actors = _context_actor(document, frame.trigger, targets, frame.themes)
         return actors, targets
-    actors = [a for h in frame.agents for a in entities_of(document, h)]
+    actors = [a for h in frame.agents for a in entities_of(document, h, hint=RoleHint("actor"))]
     exclude = frozenset(a.key for a in actors)
     hint = RoleHint("target", _other_party(document, predicate, actors))
     targets = [t for h in frame.themes for t in entities_of(document, h, exclude=exclude, hint=hint)]
