@@ -16,8 +16,10 @@ from spacy.tokens import Token
 from kg.extract.document import Document, MentionSpan, RoleHint
 from kg.lexicon import lexicon
 
-#: How far back a reference may reach, in sentences (the paragraph rule may stop it sooner).
-WINDOW_SENTENCES = 5
+#: How far back a reference reaches, in sentences: always this far, and to the start of the
+#: paragraph before, up to the maximum.
+WINDOW_SENTENCES = 3
+MAX_WINDOW_SENTENCES = 8
 
 
 def antecedents(
@@ -62,12 +64,13 @@ def _passes(document: Document, hint: RoleHint | None) -> list[tuple[frozenset[s
 
 
 def _window_start(document: Document, head: Token) -> int:
+    """The start of the paragraph before `head`'s, but never more than `MAX_WINDOW_SENTENCES` back
+    (short paragraphs: bullets, numbered items) nor fewer than `WINDOW_SENTENCES` (long ones)."""
     here = document.sentence_index(head.i)
-    first_sentence = max(here - WINDOW_SENTENCES, 0)
     paragraph = document.paragraph_index(head.i)
-    if paragraph > 0:
-        earliest = document.paragraph_starts[paragraph - 1]
-        first_sentence = max(first_sentence, document.sentence_index(earliest))
+    earliest = document.paragraph_starts[paragraph - 1] if paragraph > 0 else 0
+    first_sentence = document.sentence_index(earliest)
+    first_sentence = max(min(first_sentence, here - WINDOW_SENTENCES), here - MAX_WINDOW_SENTENCES, 0)
     return int(document.doc[document.sent_starts[first_sentence]].idx)
 
 
