@@ -1,12 +1,12 @@
 """Reference across sentences: what a pronoun or a definite description stands for.
 
-Takes a `Document`, the head token of "they", "it", "the bombers", "the Russian aircraft",
-and the category the phrase asks for (an aircraft role such as Bomber, Aircraft, WeaponSystem,
-Any); gives the most recent compatible mentions before it, within the paragraph and the one
-before it (at most `WINDOW_SENTENCES` sentences back). Compatible means of the right kind and
-role, operated by the nation the phrase names if it names one, and not one of the excluded
-keys (the other argument of the same relation). A plural takes every compatible mention of
-the coordination it finds ("H-6K and Tu-95MS bombers ... the bombers").
+Takes a `Document`, the head token of "they", "it", "the bombers", and the category the phrase
+asks for (an aircraft role such as Bomber, Aircraft, WeaponSystem, Actor, Any); gives the most
+recent compatible mentions before it, within its paragraph and the one before (see
+`_window_start`). Compatible means of the right kind and role, operated by the nation the
+phrase names if it names one, and not one of the excluded keys (the other argument of the
+same relation). A `RoleHint` prefers what filled the same role before. A plural takes every
+compatible mention of the coordination it finds ("H-6K and Tu-95MS bombers ... the bombers").
 """
 
 from __future__ import annotations
