@@ -40,6 +40,8 @@ class DeployWords:
     host: frozenset[str]
     travel: frozenset[str]  # "flew to X": a destination only after "to"
     particle_verbs: dict[str, str]  # "touch down" -> its class
+    verb_preps: dict[str, frozenset[str]]  # "rotated through X", "left for X": a destination after that word
+    carry_words: frozenset[str]  # "armed with": what a deployed aircraft carries is deployed too
     nouns: frozenset[str]
     state_nouns: frozenset[str]  # "in place", "in position"
 
@@ -135,8 +137,9 @@ def _trigger_words(entry: dict[str, Any]) -> TriggerWords:
 
 
 def _deploy_words(entry: dict[str, Any]) -> DeployWords:
-    sets = {k: frozenset(v) for k, v in entry.items() if k != "particle_verbs"}
-    return DeployWords(particle_verbs=dict(entry["particle_verbs"]), **sets)
+    sets = {k: frozenset(v) for k, v in entry.items() if k not in {"particle_verbs", "verb_preps"}}
+    verb_preps = {verb: frozenset(preps) for verb, preps in entry["verb_preps"].items()}
+    return DeployWords(particle_verbs=dict(entry["particle_verbs"]), verb_preps=verb_preps, **sets)
 
 
 def parse_lexicon(data: dict[str, Any], source: str = "lexicon.json") -> Lexicon:

@@ -18,7 +18,7 @@ from kg.lexicon import lexicon
 
 #: How far back a reference reaches, in sentences: always this far, and to the start of the
 #: paragraph before, up to the maximum.
-WINDOW_SENTENCES = 3
+WINDOW_SENTENCES = 5
 MAX_WINDOW_SENTENCES = 8
 
 

@@ -33,7 +33,10 @@ def destinations(
     skip: Token | None = None,
 ) -> list[Argument]:
     """The destinations of `trigger` (and of `extra_heads`, e.g. the "of" object of a noun)."""
-    preps = lexicon().destination_preps_for(verb_class)
+    lex = lexicon()
+    preps = dict(lex.destination_preps_for(verb_class))
+    for word in lex.deploy.verb_preps.get(trigger.lemma_.lower(), ()):  # "rotated through", "left for"
+        preps.setdefault(word, 2)
     found: Found = []
     _visit(document, trigger, trigger, 0, preps, found, skip)
     for head in extra_heads or []:
@@ -56,7 +59,10 @@ def destinations(
     first_prep = document.doc[first].head
     for i, _ in tier:  # "sent to Poland, then to Romania": the same preposition again on the same word
         prep = document.doc[i].head
-        if prep.lower_ == first_prep.lower_ and prep.head.i == first_prep.head.i and prep.dep_ == "prep":
+        sibling = (
+            prep.lower_ == first_prep.lower_ and prep.head.i == first_prep.head.i and prep.dep_ == "prep"
+        )
+        if sibling or prep in first_prep.conjuncts:  # "to Poland and to the Baltic states"
             linked.add(i)
     out: list[Argument] = []
     for i, arg in tier:
@@ -125,7 +131,7 @@ def place_arguments(document: Document, head: Token) -> list[Argument]:
         inner = [
             obj
             for prep in children(head, "prep")
-            if prep.lower_ in {"in", "at", "near", "on"}
+            if prep.lower_ in {"in", "at", "near", "on", "of"}
             for obj in children(prep, "pobj")
         ]
         for obj in inner:

@@ -133,6 +133,11 @@ class Document:
         echoes = [m for m in self.echoes[-64:] if start_char <= m.start < end_char]
         return sorted([*self.mentions[lo:hi], *echoes], key=lambda m: m.start, reverse=True)
 
+    def actors_before(self, sent_start: int) -> list[str]:
+        """The party-level actors of the nearest earlier sentence that had any (see `salient`)."""
+        earlier = [start for start in self.salient if start < sent_start]
+        return [a.key for a in self.salient[max(earlier)]] if earlier else []
+
     def in_headline(self, sent: Span) -> bool:
         return self.headline is not None and self.headline[0] <= sent.start_char < self.headline[1]
 

@@ -195,9 +195,9 @@ def _owner(document: Document, head: Token, mentions: list[MentionSpan]) -> str 
     if len(of_owner) == 1:
         return next(iter(of_owner))
     possessive = [c for c in children(head, "poss") if c.lower_ in lexicon().possessive_pronouns]
-    if possessive and not owners:  # "its pilots": the party the pronoun refers back to
-        found = coref.antecedents(document, possessive[0], "Actor", None)
-        return found[0].key if found and found[0].kind == "Nation" else None
+    if possessive and not owners:  # "its pilots": the one party that acted in the sentence before
+        actors = document.actors_before(head.sent.start)
+        return actors[0] if len(actors) == 1 and actors[0].startswith("nation:") else None
     return None
 
 
@@ -248,6 +248,8 @@ def _entities_of_head(
     of_parties = [m for m in of_parties if m.key not in exclude]
     if of_parties and (head.lower_ in lex.org_heads or category or head.lemma_.lower() in lex.military_nouns):
         return [Argument(of_parties[0].key, of_parties[0].kind, head.i, count, how="of-phrase")]
+    if operator is not None and category:  # "its jets": the party the pronoun refers to
+        return [Argument(operator, "Nation", head.i, count, how="possessive")]
     if allow_context and head.pos_ == "PRON" and head.lower_ in lex.pronouns:
         found = coref.antecedents(document, head, lex.pronouns[head.lower_], None, exclude, hint=hint)
         return [Argument(m.key, m.kind, head.i, count, via_context=True, how="pronoun") for m in found]

@@ -127,8 +127,13 @@ def _counter_candidates(document: Document, sent: Span, verb: Token) -> Iterator
 def _stimulus_parties(
     document: Document, sent: Span, stimulus: list[Token], exclude: set[str], confidence: float
 ) -> tuple[list[Argument], float]:
-    """The parties a stimulus phrase names; the earlier actors when it names none."""
+    """The parties a stimulus phrase names; when there is none, another party of the sentence
+    ("said the Canadian plane had provoked China and that its pilots had responded"), else the
+    earlier actors."""
     if not stimulus:
+        here = [replace(a, how="same-sentence") for a in parties_in(document, list(sent), exclude)]
+        if len(here) == 1:
+            return here, confidence * 0.7
         return earlier_actors(document, sent, frozenset(exclude)), confidence * 0.7
     targets = parties_in(document, stimulus, exclude)
     if targets:
