@@ -68,6 +68,7 @@ class Lexicon:
     escort_classes: frozenset[str]
     describe_verbs: frozenset[str]
     speech_verbs: frozenset[str]
+    identify_verbs: frozenset[str]
     # places
     destination_preps: dict[str, dict[str, int]]
     location_preps: frozenset[str]

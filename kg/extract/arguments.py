@@ -62,7 +62,21 @@ def relative_antecedent(token: Token) -> Token:
     clause = token.head
     while clause.dep_ == "conj" and clause.head.i != clause.i:
         clause = clause.head
-    return clause.head if clause.dep_ in {"relcl", "acl"} else token
+    if clause.dep_ not in {"relcl", "acl"}:
+        return token
+    noun = clause.head
+    owner = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+    if owner is not None and owner.pos_ in {"NOUN", "PROPN"} and _names_platform(owner):
+        return owner  # "armed F-15 fighters of the Royal Saudi Air Force, which then escorted ..."
+    return noun
+
+
+def _names_platform(noun: Token) -> bool:
+    return noun.ent_type_ in {"Aircraft", "WeaponSystem"} or any(
+        c.ent_type_ in {"Aircraft", "WeaponSystem"}
+        for c in noun.children
+        if c.dep_ in {"compound", "nmod", "amod"}
+    )
 
 
 def subject(verb: Token, *, object_control: bool = True) -> Token | None:

@@ -84,13 +84,14 @@ def _prepositional_theme(frame: Frame, predicate: str) -> Frame:
 
 
 def _escort_of_fighters(document: Document, frame: Frame) -> Frame:
-    """ "an escort of four Rafales": fighters in the "of" phrase of an escort are its agents."""
-    if frame.agents or not frame.themes or frame.route not in {"nominal", "support"}:
+    """ "an escort of four Rafales", "the drone's escort of two F-22s": fighters in the "of" phrase of
+    an escort are its agents (and a possessor is what they escort)."""
+    if not frame.themes or frame.route not in {"nominal", "support"}:
         return frame
     args = entities_of(document, frame.themes[0], allow_context=False)
     fighters = lexicon().escort_classes
     if args and all(_aircraft_class(document, a) in fighters for a in args):
-        return Frame(frame.trigger, frame.themes, (), (), frame.route)
+        return Frame(frame.trigger, frame.themes, frame.agents, (), frame.route)
     return frame
 
 
@@ -102,7 +103,11 @@ def _aircraft_class(document: Document, arg: Argument) -> str:
 def _arguments(document: Document, frame: Frame, predicate: str) -> tuple[list[Argument], list[Argument]]:
     """Actors and targets; the side read first constrains the other (not the same key or party)."""
     if frame.route == "passive" or not frame.agents:
-        targets = [t for h in frame.themes for t in entities_of(document, h, hint=RoleHint("target"))]
+        named = [a for h in frame.agents for a in entities_of(document, h, allow_context=False)]
+        first = RoleHint(
+            "target", _other_party(document, predicate, named)
+        )  # "It was warned off by US pilots"
+        targets = [t for h in frame.themes for t in entities_of(document, h, hint=first)]
         exclude = frozenset(t.key for t in targets)
         hint = RoleHint("actor", _other_party(document, predicate, targets))
         actors = [a for h in frame.agents for a in entities_of(document, h, exclude=exclude, hint=hint)]
@@ -126,7 +131,7 @@ def _context_actor(
 ) -> list[Argument]:
     """Agentless passive ("the bombers were intercepted"): the other side's aircraft named nearby."""
     target_keys = {t.key for t in targets}
-    inside = {t.i for h in heads for t in h.subtree}
+    inside = {t.i for h in heads for t in h.subtree} | _attribution_tokens(trigger.sent)
     target_parties = {party_of(document, t) for t in targets}
     sent = trigger.sent
     best: list[Argument] = []
@@ -155,6 +160,18 @@ def _context_actor(
         if party_of(document, arg) not in target_parties:
             return [arg]
     return []
+
+
+def _attribution_tokens(sent: Span) -> set[int]:
+    """ "according to U.S. reports", "U.S. officials said": who reports, not who acted."""
+    lex = lexicon()
+    out: set[int] = set()
+    for t in sent:
+        according = t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to"
+        speaker = t.dep_ == "nsubj" and t.head.lemma_.lower() in lex.speech_verbs
+        if according or speaker:
+            out.update(x.i for x in t.subtree)
+    return out
 
 
 def _modifies(token: Token, targets: list[Argument]) -> bool:

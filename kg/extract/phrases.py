@@ -108,7 +108,7 @@ def heads_of(head: Token) -> list[Token]:
         for appos in children(h, "appos"):  # "four aircraft, two Tu-95s and two Su-27s"
             if _lists_platforms(h, appos):
                 out += [appos, *appos.conjuncts]
-    out += _colon_list(head)
+    out += _colon_list(head) + _identified_as(head)
     seen: dict[int, Token] = {}
     for t in out:
         seen.setdefault(t.i, t)
@@ -124,6 +124,15 @@ def _lists_platforms(head: Token, appos: Token) -> bool:
     if any(t.text == ":" or (t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"amod", "acl"}) for t in between):
         return False  # the parser hung a later list (after a colon, past the verb) on this phrase
     return any(t.ent_type_ in platform for a in [appos, *appos.conjuncts] for t in a.subtree)
+
+
+def _identified_as(head: Token) -> list[Token]:
+    """ "intercepted the formation and identified it as four Tu-95s and four Il-78s": the members."""
+    if head.lower_ not in lexicon().group_nouns:
+        return []
+    verbs = [v for v in head.sent if v.lemma_.lower() in lexicon().identify_verbs and v.i > head.i]
+    objects = [o for v in verbs for p in children(v, "prep") if p.lower_ == "as" for o in children(p, "pobj")]
+    return [t for o in objects for t in [o, *o.conjuncts]]
 
 
 def _colon_list(head: Token) -> list[Token]:
