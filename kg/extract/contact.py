@@ -16,6 +16,7 @@ from kg.extract import modality
 from kg.extract.arguments import Frame, noun_frame, verb_frame
 from kg.extract.candidates import ACTOR_KINDS, Candidate, location_of
 from kg.extract.document import Argument, Document, RoleHint
+from kg.extract.nearby import nearest
 from kg.extract.phrases import children, entities_of, party_of
 from kg.lexicon import lexicon
 
@@ -60,6 +61,9 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
     if modality.denied(*frame.themes, *(frame.agents if frame.route != "passive" else ())):
         return
     actors, targets = _arguments(document, frame, predicate)
+    if not is_noun and frame.route != "passive":  # the parse lost a side: the nearest name on that side
+        actors = actors or nearest(document, trigger, "before", ACTOR_KINDS)
+        targets = targets or nearest(document, trigger, "after", ACTOR_KINDS)
     if not actors or not targets:
         return
     base = (0.8 if is_noun else 0.9) * (0.9 if not is_noun and modality.future(trigger) else 1.0)
@@ -69,6 +73,7 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
             if actor.kind not in ACTOR_KINDS or target.kind not in ACTOR_KINDS or actor.key == target.key:
                 continue
             confidence = base * (0.85 if actor.via_context or target.via_context else 1.0)
+            confidence *= 0.75 if "nearby" in {actor.how, target.how} else 1.0
             yield Candidate(predicate, actor, target, sent, trigger, frame.route, confidence, location)
 
 

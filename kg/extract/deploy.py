@@ -20,6 +20,7 @@ from kg.extract.arguments import Frame, adjacent_subject, is_passive, noun_frame
 from kg.extract.candidates import Candidate, location_of
 from kg.extract.destinations import destinations, place_arguments
 from kg.extract.document import Argument, Document
+from kg.extract.nearby import nearest
 from kg.extract.phrases import children, core_tokens, entities_of, prep_objects
 from kg.lexicon import lexicon
 
@@ -69,6 +70,9 @@ def deploy_candidates(document: Document, sent: Span, trigger: Token) -> Iterato
     themes, confidence = _themes(document, frame, verb_class, base)
     if verb_class == "host":  # "Y hosts US troops" is a standing presence; "Y hosts the F-35s" a deployment
         themes = [t for t in themes if t.kind in {"Aircraft", "WeaponSystem"}]
+    if not themes and verb_class in {"transitive", "unaccusative", "travel"}:
+        side = "after" if verb_class == "transitive" and frame.route != "passive" else "before"
+        themes = nearest(document, trigger, side, THEME_KINDS - {"Nation"})  # the parse lost the unit
     if not themes:
         return
     goals = _goals(document, frame, verb_class)
@@ -76,7 +80,11 @@ def deploy_candidates(document: Document, sent: Span, trigger: Token) -> Iterato
     for theme in themes:
         for goal in goals:
             if goal.key != theme.key:
-                c = confidence * (0.85 if theme.via_context else 1.0)
+                c = (
+                    confidence
+                    * (0.85 if theme.via_context else 1.0)
+                    * (0.75 if theme.how == "nearby" else 1.0)
+                )
                 yield Candidate("deployedTo", theme, goal, sent, trigger, frame.route, c, location)
 
 
