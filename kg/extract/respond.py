@@ -158,7 +158,7 @@ def _tit_for_tat_noun(noun: Token) -> bool:
 
 def _noun_candidates(document: Document, sent: Span, noun: Token) -> Iterator[Candidate]:
     """ "Russia's response to X", "in response to X", "was a response to X", "In reaction, Japan ..."."""
-    if modality.noun_blocked(noun):
+    if modality.noun_blocked(noun) or _under_blocked_verb(noun):
         return
     lex = lexicon()
     target_preps = {"to", "against"} | ({"for"} if noun.lemma_.lower() in lex.for_cause_nouns else set())
@@ -201,6 +201,14 @@ def _not_the_stimulus(
         return actors
     kept = [a for a in actors if a.key not in stimulus]
     return kept or earlier_actors(document, sent, frozenset(stimulus))
+
+
+def _under_blocked_verb(noun: Token) -> bool:
+    """ "it may even send bombers in reply": the act the response belongs to is only possible."""
+    if noun.dep_ != "pobj" or noun.head.dep_ != "prep":
+        return False
+    verb = noun.head.head  # a threat made in response is a response: only modality and negation count
+    return verb.pos_ in {"VERB", "AUX"} and modality.blocked(verb) in {"modal", "conditional", "negated"}
 
 
 def response_actor(document: Document, sent: Span, noun: Token) -> list[Argument]:
