@@ -120,10 +120,23 @@ def _arguments(document: Document, frame: Frame, predicate: str) -> tuple[list[A
             actors = _context_actor(document, frame.trigger, targets, frame.themes)
         return actors, targets
     actors = [a for h in frame.agents for a in entities_of(document, h, hint=RoleHint("actor"))]
+    if (
+        not actors and frame.themes
+    ):  # an untyped actor ("Fighters were scrambled to ..."): its side from the target's
+        targets = [t for h in frame.themes for t in entities_of(document, h, hint=RoleHint("target"))]
+        hint = RoleHint("actor", _other_party(document, predicate, targets))
+        actors = [
+            a for h in frame.agents for a in entities_of(document, h, exclude=_keys(targets), hint=hint)
+        ]
+        return actors, targets
     exclude = frozenset(a.key for a in actors)
     hint = RoleHint("target", _other_party(document, predicate, actors))
     targets = [t for h in frame.themes for t in entities_of(document, h, exclude=exclude, hint=hint)]
     return actors, targets
+
+
+def _keys(args: list[Argument]) -> frozenset[str]:
+    return frozenset(a.key for a in args)
 
 
 def _other_party(document: Document, predicate: str, side: list[Argument]) -> str | None:

@@ -259,9 +259,16 @@ def _entities_of_head(
         return [Argument(of_parties[0].key, of_parties[0].kind, head.i, count, how="of-phrase")]
     if operator is not None and category:  # "its jets": the party the pronoun refers to
         return [Argument(operator, "Nation", head.i, count, how="possessive")]
-    if allow_context and head.pos_ == "PRON" and head.lower_ in lex.pronouns:
+    pronoun = head.pos_ == "PRON" and head.lower_ in lex.pronouns
+    if allow_context and pronoun:
         found = coref.antecedents(document, head, lex.pronouns[head.lower_], None, exclude, hint=hint)
-        return [Argument(m.key, m.kind, head.i, count, via_context=True, how="pronoun") for m in found]
+        if found:
+            return [Argument(m.key, m.kind, head.i, count, via_context=True, how="pronoun") for m in found]
+    if allow_context and (pronoun or category) and hint is not None and hint.other_party:
+        # "Fighters were scrambled to intercept them": no type to refer to, but the side is clear
+        party = coref.party_in_reach(document, head, hint.other_party, exclude)
+        if party is not None:
+            return [Argument(party.key, party.kind, head.i, count, via_context=True, how="party-in-reach")]
     return []
 
 
