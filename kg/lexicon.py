@@ -86,6 +86,7 @@ class Lexicon:
     cause_preps: frozenset[str]
     response_nouns: frozenset[str]
     for_cause_nouns: frozenset[str]
+    exchange_nouns: frozenset[str]  # "in return for": a response only with its "for"
     cause_nouns: frozenset[str]
     event_nouns: frozenset[str]
     event_pronouns: frozenset[str]

@@ -43,6 +43,8 @@ def response_kind(token: Token) -> str | None:
             return "noun"
         if _tit_for_tat_noun(token) and lemma in lex.event_nouns | lex.tit_for_tat_heads:
             return "noun"
+        if lemma in lex.exchange_nouns and token.head.lower_ == "in" and prep_objects(token, "for"):
+            return "noun"  # "opened fire in return for the shelling"
     return None
 
 
@@ -161,7 +163,8 @@ def _noun_candidates(document: Document, sent: Span, noun: Token) -> Iterator[Ca
     if modality.noun_blocked(noun) or _under_blocked_verb(noun):
         return
     lex = lexicon()
-    target_preps = {"to", "against"} | ({"for"} if noun.lemma_.lower() in lex.for_cause_nouns else set())
+    by_cause = lex.for_cause_nouns | lex.exchange_nouns
+    target_preps = {"to", "against"} | ({"for"} if noun.lemma_.lower() in by_cause else set())
     objects = [o for word in target_preps for o in prep_objects(noun, word)]
     stimulus = [t for obj in objects for t in obj.subtree]
     if not stimulus and noun.dep_ == "dobj" and noun.head.lemma_.lower() in lex.elicit_verbs:
