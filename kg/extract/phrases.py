@@ -264,9 +264,9 @@ def _entities_of_head(
         found = coref.antecedents(document, head, lex.pronouns[head.lower_], None, exclude, hint=hint)
         if found:
             return [Argument(m.key, m.kind, head.i, count, via_context=True, how="pronoun") for m in found]
-    if allow_context and (pronoun or category) and hint is not None and hint.other_party:
+    if allow_context and (pronoun or category) and hint is not None and hint.away_from:
         # "Fighters were scrambled to intercept them": no type to refer to, but the side is clear
-        party = coref.party_in_reach(document, head, hint.other_party, exclude)
+        party = coref.party_in_reach(document, head, hint.away_from, exclude)
         if party is not None:
             return [Argument(party.key, party.kind, head.i, count, via_context=True, how="party-in-reach")]
     return []
