@@ -105,7 +105,6 @@ def _state_frame(place: Token) -> Frame:
 
 def _themes(document: Document, frame: Frame, verb_class: str, base: float) -> tuple[list[Argument], float]:
     """What was deployed; a unit without a named type ("troops", "the carrier") stands for its nation."""
-    lex = lexicon()
     heads = list(frame.themes)
     if frame.route == "passive" and not _named(document, heads):
         heads += _some(adjacent_subject(frame.trigger))  # "..., B-52s were stationed in Saudi Arabia"
