@@ -292,6 +292,16 @@ def test_gazetteer_packaged_designation_lookup(packaged, written, key):
     assert packaged.aircraft_key(written) == key
 
 
+def test_gazetteer_packaged_no_surface_names_two_entities(packaged):
+    """The entity ruler keeps one of two identical matches: a string shared by two entities
+    (say "Growler" for the EA-18G and for the S-400) would name whichever wins, anywhere."""
+    owners: dict[str, set[str]] = {}
+    for surface in packaged.surfaces:
+        owners.setdefault(surface.text, set()).add(surface.key)
+    shared = {text: sorted(keys) for text, keys in owners.items() if len(keys) > 1}
+    assert not shared, shared
+
+
 def test_gazetteer_packaged_coordinated_sea_stems(packaged):
     assert packaged.sea_stems["okhotsk"] == "sea:sea-of-okhotsk"
     assert packaged.sea_stems["bering"] == "sea:bering-sea"
