@@ -292,6 +292,13 @@ def test_gazetteer_packaged_designation_lookup(packaged, written, key):
     assert packaged.aircraft_key(written) == key
 
 
+def test_gazetteer_packaged_services_name_their_state_as_a_name_not_a_metonym(packaged):
+    """A service stands for its state as actor and as destination ("Patriots sent to the JASDF"
+    went to Japan): a metonym destination would be read as a city, so services are aliases."""
+    for text in ("Air Self-Defense Force", "JASDF", "Maritime Self-Defense Force", "Self-Defense Forces"):
+        assert Surface(text, "nation:JP", "Nation", "name") in packaged.surfaces
+
+
 def test_gazetteer_packaged_no_surface_names_two_entities(packaged):
     """The entity ruler keeps one of two identical matches: a string shared by two entities
     (say "Growler" for the EA-18G and for the S-400) would name whichever wins, anywhere."""
