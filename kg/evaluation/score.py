@@ -256,7 +256,9 @@ def gold_hits(
     return [
         i
         for i, (r, subj, obj) in enumerate(sides)
-        if r["predicate"] == predicate and _end_matches(subject_names, subj) and _end_matches(object_names, obj)
+        if r["predicate"] == predicate
+        and _end_matches(subject_names, subj)
+        and _end_matches(object_names, obj)
     ]
 
 
@@ -320,6 +322,7 @@ class Evaluation:
 
     scores: Scores
     articles: tuple[ArticleScore, ...]
+    predicted: Mapping[str, Graph] = field(default_factory=dict)  # the graphs scored, by stem
 
     def report_lines(self, verbose: bool = False) -> list[str]:
         return [line for a in self.articles for line in a.report_lines(verbose)]
@@ -387,7 +390,7 @@ def score_articles(
             "by_predicate": {k: prf(c["tp"], c["fp"], c["fn"]) for k, c in sorted(rel_p.items())},
         },
     }
-    return Evaluation(scores, tuple(articles))
+    return Evaluation(scores, tuple(articles), predicted)
 
 
 def score_graphs(predicted: dict[str, Graph], gold: dict[str, Gold], ontology: Graph | None) -> Scores:

@@ -17,7 +17,6 @@ from kg.dates import sentence_date
 from kg.extract import modality
 from kg.extract.candidates import Candidate
 from kg.extract.contact import contact_candidates
-from kg.extract.cooccurrence import linear_candidates
 from kg.extract.deploy import deploy_candidates
 from kg.extract.document import Document
 from kg.extract.phrases import entities_of
@@ -48,11 +47,15 @@ def extract_candidates(document: Document) -> list[Candidate]:
         if document.in_subheading(sent) or sent.text.rstrip().endswith("?"):
             continue
         found = list(sentence_candidates(document, sent))
-        for c in [*found, *linear_candidates(document, sent, found)]:
+        for c in found:
             if c.actor.key != c.target.key and c.key not in seen:
                 seen.add(c.key)
                 out.append(c)
         remember_sentence(document, sent, found)
+        for c in found:
+            if c.predicate in {"intercepted", "escorted"}:
+                document.role_history.setdefault("actor", []).append(c.actor.key)
+                document.role_history.setdefault("target", []).append(c.target.key)
     return out
 
 

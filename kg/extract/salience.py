@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
+from kg.extract import coref
 from kg.extract.arguments import subject
 from kg.extract.candidates import Candidate, parties_in
 from kg.extract.document import Argument, Document
@@ -33,6 +34,11 @@ def is_event_reference(head: Token) -> bool:
     )
 
 
+def is_copula_subject(token: Token) -> bool:
+    """ "It was a response": the subject of "be" names an event, not an actor."""
+    return token.dep_ in {"nsubj", "nsubjpass"} and token.head.lemma_ == "be"
+
+
 def _party(key: str, token: int, via: bool = False) -> Argument:
     return Argument(key, "Alliance" if key.startswith("alliance:") else "Nation", token, via_context=via)
 
@@ -47,6 +53,10 @@ def actor_level(document: Document, head: Token | None, sent: Span) -> list[Argu
         for m in document.mentions_in(core_tokens(head)):  # "South Korean and US forces"
             if m.kind in {"Nation", "Alliance"} and not is_maker(m) and all(a.key != m.key for a in out):
                 out.append(_party(m.key, m.root.i))
+    acting_pronoun = head.pos_ == "PRON" and head.lower_ in lex.pronouns and head.dep_ == "nsubj"
+    if not out and acting_pronoun and not is_copula_subject(head):
+        found = coref.antecedents(document, head, "Actor", None)  # "It had deployed launchers": a party acts
+        out = [Argument(m.key, m.kind, head.i, via_context=True, how="pronoun") for m in found]
     if not out:
         allow = head.pos_ == "PRON" and head.lower_ in lex.plural_references
         out = parties_of(document, entities_of(document, head, allow_context=allow))

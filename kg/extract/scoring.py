@@ -67,17 +67,13 @@ def features(document: Document, c: Candidate, siblings: Counter[tuple[str, int]
         gap = abs(token - c.trigger.i)
         f[f"{name}_gap={p}:{_bucket(gap)}"] = 1.0
         f[f"{name}_before={p}:{token < c.trigger.i}"] = 1.0
-        f[f"{name}_dep={p}:{c.route == 'linear'}:{doc[token].dep_}"] = 1.0
+        f[f"{name}_dep={p}:{doc[token].dep_}"] = 1.0
         head = doc[token].head
         if doc[token].dep_ == "pobj":
             f[f"{name}_prep={p}:{head.lower_}"] = 1.0
-    if c.route == "linear":
-        lo, hi = sorted((c.actor.token, c.target.token))
-        span = doc[lo + 1 : hi]
-        between = len({m.key for m in document.mentions_in(span)})
-        f[f"between={p}:{min(between, 3)}"] = 1.0
-        if any(t.text in {";", ":"} or t.lower_ in {"while", "whereas", "but", "after", "before"} for t in span):
-            f[f"clause_break={p}"] = 1.0
+    lo, hi = sorted((c.actor.token, c.target.token))
+    between = len({m.key for m in document.mentions_in(doc[lo + 1 : hi])})
+    f[f"between={p}:{min(between, 3)}"] = 1.0
     return f
 
 
@@ -116,8 +112,8 @@ def score_candidates(
     document: Document, candidates: list[Candidate], scorer: Scorer | None
 ) -> list[tuple[Candidate, float]]:
     """The candidates to keep, each with its confidence (the model's probability, or the rule's prior)."""
-    if scorer is None:  # the rules alone: word-order guesses need a model to judge them
-        return [(c, c.confidence) for c in candidates if c.route != "linear"]
+    if scorer is None:
+        return [(c, c.confidence) for c in candidates]
     siblings = sibling_counts(candidates)
     kept = []
     for c in candidates:

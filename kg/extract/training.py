@@ -85,7 +85,9 @@ def article_examples(extractor: Extractor, article: Article, gold: dict[str, Any
     out = []
     for c in candidates:
         actor, target = folds.get(c.actor.key, c.actor.key), folds.get(c.target.key, c.target.key)
-        hits = gold_hits(sides, c.predicate, _names(by_key.get(actor), actor), _names(by_key.get(target), target))
+        hits = gold_hits(
+            sides, c.predicate, _names(by_key.get(actor), actor), _names(by_key.get(target), target)
+        )
         f = features(document, c, siblings)
         out.append(Example(article.doc_id, (c.predicate, actor, target), f, hits))
     return out
@@ -146,7 +148,9 @@ def cross_validated(corpus: Corpus, c_value: float, folds: int = FOLDS) -> list[
         if not test or len({e.label for e in train}) < 2:
             continue
         model = _fit(train, c_value)
-        for i, p in zip(test, model.predict_proba([corpus.examples[i].features for i in test])[:, 1], strict=True):
+        for i, p in zip(
+            test, model.predict_proba([corpus.examples[i].features for i in test])[:, 1], strict=True
+        ):
             probabilities[i] = float(p)
     return probabilities
 
@@ -166,11 +170,13 @@ def check_sets(sets: Sequence[tuple[Path, Path]], *, allow_validation: bool = Fa
     for articles, gold in sets:
         if not allow_validation and any("validation" in part for p in (articles, gold) for part in p.parts):
             raise KgError(
-                f"{gold} looks like a validation set; the scorer must not be trained on what it is measured on "
-                "(pass --allow-validation only for an experiment you will not ship)"
+                f"{gold} looks like a validation set; the scorer must not be trained on what it is "
+                "measured on (pass --allow-validation only for an experiment you will not ship)"
             )
         if not articles.is_dir() or not gold.is_dir():
-            raise KgError(f"training set not found: {articles} / {gold}; give existing ARTICLES and GOLD folders")
+            raise KgError(
+                f"training set not found: {articles} / {gold}; give existing ARTICLES and GOLD folders"
+            )
 
 
 def train(sets: Sequence[tuple[Path, Path]], out: Path, *, model: str | None = None) -> dict[str, Any]:

@@ -42,9 +42,11 @@ _BASE_PATTERNS = [
         rf"\b{_CAP}(?:[\s-]+{_CAP}){{0,2}}\s+(?:Air Force Base|Air Base|Airbase|Air Station|AFB|AB|"
         r"Naval Base|Naval Air Base|Army Airfield|Air Field|Airfield|Military Base)\b"
     ),
-    # "Diyarbakır air base", "the Leh airbase", "Araya base": a name before a lower-case base word
+    # "Diyarbakır air base", "the Leh airbase", "Tariq bin Ziyad military base": a name before a
+    # lower-case base word (name particles such as bin, al, del may join its words)
     re.compile(
-        r"(?<![\w'\u2019-])[A-Z][\w\u00c0-\u024f]*(?:[\s-][A-Z][\w\u00c0-\u024f]*)?"
+        r"(?<![\w'\u2019-])[A-Z][\w\u00c0-\u024f]*"
+        r"(?:(?:[\s-](?:bin|ibn|al|el|de|del|di|la|le|von|van))?[\s-][A-Z][\w\u00c0-\u024f]*){0,2}"
         r"\s+(?:air force base|air base|airbase|air station|airfield|military base|naval base|base)\b"
     ),
 ]
