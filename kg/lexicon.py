@@ -109,6 +109,7 @@ class Lexicon:
     quantity_heads: frozenset[str]
     org_heads: frozenset[str]
     military_nouns: frozenset[str]
+    ship_prefixes: frozenset[str]  # "USS Ronald Reagan": a named vessel is a unit
     pronouns: dict[str, str]
     possessive_pronouns: frozenset[str]
     definite_determiners: frozenset[str]
