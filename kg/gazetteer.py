@@ -219,6 +219,23 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     return gaz
 
 
+def _variant_aliases(entry: dict, variants: list[str]) -> dict[str, list[str]]:
+    """`variant_aliases`: variant -> other ways of writing that variant ("GR4 Tornado")."""
+    value = entry.get("variant_aliases") or {}
+    if not isinstance(value, dict):
+        raise GazetteerError(
+            f"aircraft entry {entry.get('id')!r}: variant_aliases must be an object "
+            "(variant -> list of other names)"
+        )
+    unknown = sorted(set(value) - set(variants))
+    if unknown:
+        raise GazetteerError(
+            f"aircraft entry {entry.get('id')!r}: variant_aliases names {unknown}, "
+            "which are not in its variants"
+        )
+    return {variant: list(_strings(value, variant)) for variant in value}
+
+
 def _add_aircraft(gaz: Gazetteer, entry: dict) -> None:
     """One family entry gives an entity for the family designation and one per variant."""
     designation = entry["designation"]
@@ -230,6 +247,7 @@ def _add_aircraft(gaz: Gazetteer, entry: dict) -> None:
     aliases = list(_strings(entry, "aliases"))
     manufacturers = list(_strings(entry, "manufacturers"))
     variants = list(_strings(entry, "variants"))
+    variant_aliases = _variant_aliases(entry, variants)
     wikidata = _wikidata(entry)
     gaz.entities[family_key] = Entity(
         key=family_key,
@@ -244,32 +262,26 @@ def _add_aircraft(gaz: Gazetteer, entry: dict) -> None:
         gaz.designations[normalise(written)] = family_key
     for variant in variants:
         key = aircraft_key_for(variant)
+        own = variant_aliases.get(variant, [])
         gaz.entities[key] = Entity(
             key=key,
             kind="Aircraft",
             cls=role,
             label=variant,
-            aliases=_unique(f"{m} {variant}" for m in manufacturers),
+            aliases=_unique([*own, *(f"{m} {variant}" for m in manufacturers)]),
             operators=operators,
             family=family_key,
         )
-        gaz.designations[normalise(variant)] = key
+        for written in [variant, *own]:
+            gaz.designations[normalise(written)] = key
 
-    for written, key in [
-        (designation, family_key),
-        *((a, family_key) for a in aliases),
-        *((v, aircraft_key_for(v)) for v in variants),
-    ]:
-        forms = [written, *(f"{m} {written}" for m in manufacturers)]
-        compact = written.replace("-", "")
-        if compact != written and len(compact) > 3:
-            forms.append(compact)
-        for form in forms:
-            gaz.surfaces.append(Surface(form, key, "Aircraft"))
-            gaz.surfaces.append(Surface(form + "s", key, "Aircraft"))
-        for name in [*names, *context]:
-            gaz.surfaces.append(Surface(f"{written} {name}", key, "Aircraft"))
-            gaz.surfaces.append(Surface(f"{written} {name}s", key, "Aircraft"))
+    written_forms = [
+        (designation, family_key, True),
+        *((a, family_key, True) for a in aliases),
+        *((v, aircraft_key_for(v), True) for v in variants),
+        *((a, aircraft_key_for(v), False) for v, own in variant_aliases.items() for a in own),
+    ]
+    gaz.surfaces += _aircraft_surfaces(written_forms, manufacturers, [*names, *context])
     for name in names:
         gaz.surfaces += [Surface(name, family_key, "Aircraft"), Surface(name + "s", family_key, "Aircraft")]
         for m in manufacturers:
@@ -279,6 +291,25 @@ def _add_aircraft(gaz: Gazetteer, entry: dict) -> None:
             Surface(name, family_key, "Aircraft", "context"),
             Surface(name + "s", family_key, "Aircraft", "context"),
         ]
+
+
+def _aircraft_surfaces(
+    written_forms: list[tuple[str, str, bool]], manufacturers: list[str], nicknames: list[str]
+) -> list[Surface]:
+    """Surfaces of each (written designation, key, takes nicknames): with a manufacturer, without the
+    dash, in the plural, and followed by a family nickname ("Tu-95MS Bear") where it takes one."""
+    out = []
+    for written, key, takes_nicknames in written_forms:
+        forms = [written, *(f"{m} {written}" for m in manufacturers)]
+        compact = written.replace("-", "")
+        if compact != written and len(compact) > 3:
+            forms.append(compact)
+        for form in forms:
+            out += [Surface(form, key, "Aircraft"), Surface(form + "s", key, "Aircraft")]
+        for name in nicknames if takes_nicknames else []:
+            with_name = f"{written} {name}"
+            out += [Surface(with_name, key, "Aircraft"), Surface(with_name + "s", key, "Aircraft")]
+    return out
 
 
 @lru_cache(maxsize=4)
