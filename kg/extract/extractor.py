@@ -7,17 +7,13 @@ nlp -> mentions and relations -> linked entities. It knows nothing of files or p
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+
+from spacy.tokens import Doc
 
 from kg.errors import KgError
+from kg.extract.document import read_document, sentence_case_headings
 from kg.extract.link import article_entities
-from kg.extract.rules import (
-    body_keys,
-    build_context,
-    extract_relations,
-    mention_records,
-    sentence_case_headings,
-)
+from kg.extract.relations import body_keys, extract_relations, mention_records, operator_facts
 from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.nlp.pipeline import load_pipeline, place_finder, surface_forms
 from kg.records import Article, ArticleResult, Skipped
@@ -58,12 +54,13 @@ class Extractor:
                     article.path or article.doc_id, f"extraction failed: {type(exc).__name__}: {exc}"
                 )
 
-    def from_doc(self, doc: Any, article: Article) -> ArticleResult:
-        ctx = build_context(doc, article, self.gaz, self.forms, self.find_places)
-        relations = extract_relations(ctx)
-        mentions = mention_records(ctx)
+    def from_doc(self, doc: Doc, article: Article) -> ArticleResult:
+        document = read_document(doc, article, self.gaz, self.forms, self.find_places)
+        document.operated_by = operator_facts(document)
+        relations = extract_relations(document)
+        mentions = mention_records(document)
         entities, relations, operated = article_entities(
-            mentions, relations, body_keys(ctx), ctx.operated_by, self.gaz
+            mentions, relations, body_keys(document), document.operated_by, self.gaz
         )
         return ArticleResult(
             article, tuple(entities), tuple(mentions), tuple(relations), tuple(sorted(operated.items()))
