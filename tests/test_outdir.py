@@ -104,7 +104,7 @@ def test_outdir_disk_full_during_the_build_keeps_the_previous_outputs(
 ) -> None:
     out = small_disk / "out"
     runner = CliRunner()
-    monkeypatch.setattr("kg.build.outdir.MIN_FREE_BYTES", 0)  # the start-up check passes; the disk fills later
+    monkeypatch.setattr("kg.build.outdir.MIN_FREE_BYTES", 0)  # the check at start passes; it fills later
     assert _build(runner, tmp_path, out, FIRST).exit_code == 0
     before = _snapshot(out)
     filler = _fill(small_disk, leave=48 * 1024)
