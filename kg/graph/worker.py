@@ -61,9 +61,12 @@ class Worker:
                 [sys.executable, "-m", "kg.graph.worker_tasks", str(theirs.fileno()), str(outdir), *mode],
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
             )
         self._conn = Connection(ours.detach())
         self._started = False
+        #: True from sending a request until its answer is in: a worker left busy must be killed.
+        self.busy = False
 
     def start(self, timeout_s: float = START_TIMEOUT_S) -> Worker:
         """Wait until the store is open; raises the child's error (e.g. StoreError) otherwise."""
@@ -82,6 +85,7 @@ class Worker:
         """Send one request and wait for its answer within `limits`; streamed data goes to the callbacks."""
         if not self._started and request[0] != "ping":
             self.start()
+        self.busy = True
         self._conn.send(request)
         deadline = time.monotonic() + limits.timeout_s
         while True:
@@ -91,6 +95,8 @@ class Worker:
                 except EOFError:
                     raise self._died() from None
                 kind, body = frame[:1], frame[1:]
+                if kind in (b"R", b"X", b"E"):
+                    self.busy = False
                 if kind == b"R":
                     return pickle.loads(body)
                 if kind == b"X":

@@ -14,9 +14,12 @@ parent closes it.
 
 from __future__ import annotations
 
+import os
 import pickle
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -208,6 +211,7 @@ def _graph_store(
 def serve_requests(conn: Connection, outdir: Path, *, writable: bool, infer: bool) -> None:
     """The worker process: open the store, then answer requests until the connection closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the parent, which stops us
+    _die_with_parent()
     error: KgError | None = None
     target = None
     try:
@@ -225,7 +229,22 @@ def serve_requests(conn: Connection, outdir: Path, *, writable: bool, infer: boo
             result = run_task(target, request, conn.send_bytes)
             conn.send_bytes(b"E" if result is None else b"R" + pickle.dumps(result))
         except BaseException as exc:
-            conn.send_bytes(b"X" + pickle.dumps(portable(exc)))
+            try:
+                conn.send_bytes(b"X" + pickle.dumps(portable(exc)))
+            except OSError:  # the parent is gone
+                return
+
+
+def _die_with_parent() -> None:
+    """End this process soon after its parent ends, even by SIGKILL: no query runs on orphaned."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
 
 
 def portable(exc: BaseException) -> KgError:
