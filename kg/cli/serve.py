@@ -35,8 +35,8 @@ def find_oxigraph() -> str:
     )
 
 
-class _Interrupted(Exception):
-    pass
+class _Interrupted(BaseException):
+    """SIGINT or SIGTERM: a BaseException, so that the server's request handling does not swallow it."""
 
 
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:

@@ -284,37 +284,27 @@ class _Handler(BaseHTTPRequestHandler):
     # -- running in a worker, and answering ----------------------------------------------------------
 
     def _run(self, request: tuple[Any, ...], head_only: bool = False) -> None:
-        """Run `request` in a worker; stream what it sends, or answer 204 / an error."""
-        streaming = False
+        """Run `request` in a worker; stream what it sends, or answer 204 / an error.
 
-        def on_head(content_type: str) -> None:
-            nonlocal streaming
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Transfer-Encoding", "chunked")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            streaming = True
-
-        def on_data(chunk: bytes) -> None:
-            if not head_only:
-                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-
+        The status line goes out with the first chunk of data, so a query stopped before it
+        produced any still gets its error status (503 at a limit); one stopped later is cut off
+        without the closing chunk, which clients report as an incomplete response.
+        """
+        response = _Stream(self, head_only)
         limits = self.server.options.limits
         try:
             with self.server.pool.worker(wait_s=limits.timeout_s) as worker:
-                worker.call(request, limits, on_head, on_data)
+                worker.call(request, limits, response.head, response.data)
         except (BrokenPipeError, ConnectionResetError):
             return  # the client left; its worker was stopped with the request
         except KgError as exc:
-            if streaming:  # the status line is sent: end without the last chunk, so clients see a cut
-                return
-            self._fail(_status(exc), str(exc))
+            if not response.started:
+                self._fail(_status(exc), str(exc))
             return
-        if streaming:
-            self.wfile.write(b"0\r\n\r\n")
-        else:
+        if response.content_type is None:
             self._send(204, "text/plain", b"")
+        else:
+            response.finish()
 
     def _body(self, limit: int) -> tuple[bytes | None, str]:
         """The request body and its media type, or (None, "") after answering 411/413."""
@@ -340,6 +330,41 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head_only:
             self.wfile.write(body)
+
+
+class _Stream:
+    """A chunked 200 response whose status line waits for the first chunk of data."""
+
+    def __init__(self, handler: _Handler, head_only: bool) -> None:
+        self.handler = handler
+        self.head_only = head_only
+        self.content_type: str | None = None
+        self.started = False
+
+    def head(self, content_type: str) -> None:
+        self.content_type = content_type
+
+    def data(self, chunk: bytes) -> None:
+        self._start()
+        if not self.head_only:
+            self.handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+
+    def finish(self) -> None:
+        self._start()
+        if not self.head_only:
+            self.handler.wfile.write(b"0\r\n\r\n")
+
+    def _start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        handler = self.handler
+        handler.send_response(200)
+        handler.send_header("Content-Type", self.content_type or "application/octet-stream")
+        if not self.head_only:
+            handler.send_header("Transfer-Encoding", "chunked")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
 
 
 def _status(exc: KgError) -> int:

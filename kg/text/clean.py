@@ -25,6 +25,7 @@ _TABLE = {**{ord(c): "\n" for c in LINE_BREAKS}, **{ord(c): " " for c in _CONTRO
 _SUSPECT = re.compile(f"[{re.escape(LINE_BREAKS + _CONTROLS)}\r\ud800-\udfff]")
 _CONTROL = re.compile(f"[{re.escape(_CONTROLS)}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSHOWABLE = re.compile(f"[\r\n{re.escape(LINE_BREAKS + _CONTROLS)}\ud800-\udfff]")
 _FIELD_BREAK = re.compile(f"[\r\n{re.escape(LINE_BREAKS + _CONTROLS)}]")
 
 
@@ -81,11 +82,7 @@ def clean_field(value: str) -> tuple[str, Cleanup]:
 def path_text(path: Path | str) -> str:
     """A path as printable, storable text: controls escaped (``\\n``), undecodable bytes as U+FFFD."""
     text = str(path)
-    if not _SUSPECT.search(text):
+    if not _UNSHOWABLE.search(text):
         return text
     text = _SURROGATE.sub("\ufffd", text)
-    return "".join(ch.encode("unicode_escape").decode("ascii") if _is_control(ch) else ch for ch in text)
-
-
-def _is_control(ch: str) -> bool:
-    return ch in _CONTROLS or ch in LINE_BREAKS or ch in "\r\n"
+    return _UNSHOWABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
