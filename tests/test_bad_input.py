@@ -157,6 +157,9 @@ def test_bad_input_ctrl_c_while_writing_the_store_keeps_the_previous_graph_and_t
     assert any("Lithuania" in str(o) for o in graph.objects())
 
 
+PATRIOTS = "NATO deployed Patriot batteries."
+
+
 def _hostile_corpus(folder: Path) -> Path:
     """Every character that once ended a build (and poisoned the cache for the next one)."""
     folder.mkdir()
@@ -168,7 +171,7 @@ def _hostile_corpus(folder: Path) -> Path:
         encoding="utf-8",
     )
     wire = [
-        {"id": "title-newline", "title": "Two\nlines\r\nof title", "text": "NATO deployed Patriot batteries."},
+        {"id": "title-newline", "title": "Two\nlines\r\nof title", "text": PATRIOTS},
         {"id": "surrogate", "title": "Lone \ud800", "text": "Chinese J-16 jets shadowed a US P-8A \udfff."},
         {"id": "nul", "text": "Japan scrambled F-15J\x00 fighters.\x0c"},
     ]
