@@ -1,38 +1,16 @@
-"""`kg serve`: a SPARQL endpoint over OUTDIR's store (`kg.graph.endpoint`), until Ctrl-C.
-
-Also `find_oxigraph`, the `oxigraph` program of the PyPI package `oxigraph` (for loading and
-serving the graph with Oxigraph's own tools, and for `kg doctor`).
-"""
+"""`kg serve`: a SPARQL endpoint over OUTDIR's store (`kg.graph.endpoint`), until Ctrl-C."""
 
 from __future__ import annotations
 
-import shutil
 import signal
-import sys
 from pathlib import Path
 from types import FrameType
 
 import click
 
 from kg.cli.common import graph_option, handle_errors, warn
-from kg.errors import KgError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
-def find_oxigraph() -> str:
-    """The `oxigraph` program from the PyPI package `oxigraph`: beside this Python, else on PATH."""
-    name = "oxigraph.exe" if sys.platform == "win32" else "oxigraph"
-    beside = Path(sys.executable).parent / name
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("oxigraph")
-    if found:
-        return found
-    raise KgError(
-        "the `oxigraph` server program is not installed; install it with `pip install oxigraph` "
-        "(the PyPI package `oxigraph`, not `pyoxigraph`) in this environment"
-    )
 
 
 class _Interrupted(BaseException):
