@@ -40,6 +40,8 @@ class DeployWords:
     host: frozenset[str]
     travel: frozenset[str]  # "flew to X": a destination only after "to"
     particle_verbs: dict[str, str]  # "touch down" -> its class
+    verb_preps: dict[str, frozenset[str]]  # "rotated through X", "left for X": a destination after that word
+    carry_words: frozenset[str]  # "armed with": what a deployed aircraft carries is deployed too
     nouns: frozenset[str]
     state_nouns: frozenset[str]  # "in place", "in position"
 
@@ -66,15 +68,22 @@ class Lexicon:
     escort_classes: frozenset[str]
     describe_verbs: frozenset[str]
     speech_verbs: frozenset[str]
+    identify_verbs: frozenset[str]
     # places
     destination_preps: dict[str, dict[str, int]]
     location_preps: frozenset[str]
     place_preps: frozenset[str]
     place_nouns: frozenset[str]
     transparent_preps: frozenset[str]
+    generic_place_nouns: frozenset[str]
+    not_place_words: frozenset[str]
+    base_nouns: frozenset[str]
     return_words: frozenset[str]
+    launch_particles: frozenset[str]
     # responses
     counter_verbs: frozenset[str]
+    elicit_verbs: frozenset[str]
+    cause_preps: frozenset[str]
     response_nouns: frozenset[str]
     for_cause_nouns: frozenset[str]
     cause_nouns: frozenset[str]
@@ -92,12 +101,14 @@ class Lexicon:
     org_heads: frozenset[str]
     military_nouns: frozenset[str]
     pronouns: dict[str, str]
+    possessive_pronouns: frozenset[str]
     definite_determiners: frozenset[str]
     plural_references: frozenset[str]
     # modality
     negations: frozenset[str]
     conditional_marks: frozenset[str]
     skip_modals: frozenset[str]
+    capability_modals: frozenset[str]
     future_modals: frozenset[str]
     plan_verbs: frozenset[str]
     blocking_heads: frozenset[str]
@@ -127,8 +138,9 @@ def _trigger_words(entry: dict[str, Any]) -> TriggerWords:
 
 
 def _deploy_words(entry: dict[str, Any]) -> DeployWords:
-    sets = {k: frozenset(v) for k, v in entry.items() if k != "particle_verbs"}
-    return DeployWords(particle_verbs=dict(entry["particle_verbs"]), **sets)
+    sets = {k: frozenset(v) for k, v in entry.items() if k not in {"particle_verbs", "verb_preps"}}
+    verb_preps = {verb: frozenset(preps) for verb, preps in entry["verb_preps"].items()}
+    return DeployWords(particle_verbs=dict(entry["particle_verbs"]), verb_preps=verb_preps, **sets)
 
 
 def parse_lexicon(data: dict[str, Any], source: str = "lexicon.json") -> Lexicon:

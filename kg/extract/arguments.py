@@ -62,11 +62,30 @@ def relative_antecedent(token: Token) -> Token:
     clause = token.head
     while clause.dep_ == "conj" and clause.head.i != clause.i:
         clause = clause.head
-    return clause.head if clause.dep_ in {"relcl", "acl"} else token
+    if clause.dep_ not in {"relcl", "acl"}:
+        return token
+    noun = clause.head
+    owner = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+    if owner is not None and owner.pos_ in {"NOUN", "PROPN"} and _names_platform(owner):
+        return owner  # "armed F-15 fighters of the Royal Saudi Air Force, which then escorted ..."
+    return noun
 
 
-def subject(verb: Token) -> Token | None:
-    """The acting subject of a verb, inherited through conjunction, relative clauses and control."""
+def _names_platform(noun: Token) -> bool:
+    return noun.ent_type_ in {"Aircraft", "WeaponSystem"} or any(
+        c.ent_type_ in {"Aircraft", "WeaponSystem"}
+        for c in noun.children
+        if c.dep_ in {"compound", "nmod", "amod"}
+    )
+
+
+def subject(verb: Token, *, object_control: bool = True) -> Token | None:
+    """The acting subject of a verb, inherited through conjunction, relative clauses and control.
+
+    Through "sent F-16s up to intercept it" the interceptor is the object of "sent"
+    (`object_control`); through "sent bombers to counter the drills" the party countering
+    is the subject of "sent" (pass `object_control=False`).
+    """
     lex = lexicon()
     for _ in range(6):
         subj = children(verb, "nsubj", "nsubjpass", "csubj")
@@ -82,7 +101,8 @@ def subject(verb: Token) -> Token | None:
             return None
         controller = verb.head.head if verb.dep_ == "pcomp" else verb.head
         objects = children(controller, "dobj")
-        if objects and (verb.dep_ == "xcomp" or controller.lemma_.lower() in lex.object_control_verbs):
+        controls = verb.dep_ == "xcomp" or controller.lemma_.lower() in lex.object_control_verbs
+        if objects and object_control and controls:
             return relative_antecedent(objects[0])  # "sent two F-16s up to intercept it"
         if controller.pos_ in {"NOUN", "PROPN"}:
             return controller
@@ -132,7 +152,21 @@ def _passive_subject(verb: Token) -> Token | None:
         return relative_antecedent(subj[0])
     if verb.dep_ in {"acl", "relcl"}:
         return described_noun(verb)
-    return subject(verb)
+    return subject(verb) or adjacent_subject(verb)
+
+
+def adjacent_subject(verb: Token) -> Token | None:
+    """The aircraft or weapon named before a passive verb that the parser left without a subject
+    ("a U.S. B-52 flying over the Baltic Sea was intercepted by ...", "B-52s were stationed"):
+    the nearest one in the clause that is not the object of a preposition."""
+    doc = verb.doc
+    for i in range(verb.i - 1, verb.sent.start - 1, -1):
+        t = doc[i]
+        if t.text in {";", ":"} or (t.pos_ == "VERB" and t.dep_ in {"ROOT", "ccomp", "conj"}):
+            break
+        if t.ent_type_ in {"Aircraft", "WeaponSystem"} and t.dep_ != "pobj":
+            return t
+    return None
 
 
 def described_noun(participle: Token) -> Token:
@@ -182,12 +216,21 @@ def _some(token: Token | None) -> tuple[Token, ...]:
 # ---------------------------------------------------------------- nouns
 
 
+def _by_after(noun: Token) -> list[Token]:
+    """ "the Global Hawk's interception by a MiG-31" with "by" hung on the verb: the phrase right after."""
+    doc = noun.doc
+    nxt = noun.right_edge.i + 1
+    if nxt < len(doc) and doc[nxt].lower_ == "by" and doc[nxt].head.i != noun.i:
+        return children(doc[nxt], "pobj")
+    return []
+
+
 def noun_frame(noun: Token) -> Frame:
     """Agent and theme heads of a nominal trigger ("the interception of X by Y", "Y's escort of X",
     "carried out an interception of X", "flew under the escort of Y", "provided escort for X")."""
     lex = lexicon()
     of = prep_objects(noun, "of")
-    by = prep_objects(noun, "by") or [t for o in of for t in prep_objects(o, "by")]
+    by = prep_objects(noun, "by") or [t for o in of for t in prep_objects(o, "by")] or _by_after(noun)
     poss = children(noun, "poss")
     benefactive = prep_objects(noun, "for", "to")
     governor = noun.head
@@ -198,6 +241,11 @@ def noun_frame(noun: Token) -> Frame:
         return Frame(noun, _some(subject(governor)), tuple(theme[:1]), (), "support")
     if by:
         return Frame(noun, tuple(by[:1]), tuple((of or poss)[:1]), (), "nominal")
+    # "F-16s flew escort for the bombers", parsed with the noun as root and "flew" as its modifier
+    supports = [c for c in noun.children if c.dep_ == "compound" and c.lemma_.lower() in lex.support_verbs]
+    subjects = children(noun, "nsubj") + [s for c in supports for s in children(c, "nsubj")]
+    if subjects and (of or benefactive):
+        return Frame(noun, tuple(subjects[:1]), tuple((of or benefactive)[:1]), (), "support")
     if poss and of:
         return Frame(noun, tuple(poss[:1]), tuple(of[:1]), (), "nominal")
     if of and noun.dep_ == "pobj" and governor.lower_ == "with":  # "with an escort of four Rafales"

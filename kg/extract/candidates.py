@@ -97,7 +97,15 @@ def _primary_tokens(document: Document, tokens: list[Token], within: set[int]) -
     for t in tokens:
         if (t.dep_ == "pobj" and t.head.lower_ == "by") or t.dep_ == "agent":
             primary.update(x.i for x in t.subtree)
-    agentive = {x.i for t in tokens if t.dep_ in {"nsubj", "nsubjpass"} for x in core_tokens(t)}
+    lex = lexicon()
+    reporting = lex.describe_verbs | lex.speech_verbs  # "what Moscow calls NATO activity": not Moscow's act
+    agentive = {
+        x.i
+        for t in tokens
+        if t.dep_ in {"nsubj", "nsubjpass"} and t.head.lemma_.lower() not in reporting
+        for c in [t, *t.conjuncts]
+        for x in core_tokens(c)
+    }
     return primary, agentive
 
 

@@ -15,8 +15,9 @@ from spacy.tokens import Span, Token
 from kg.extract import modality
 from kg.extract.arguments import Frame, noun_frame, verb_frame
 from kg.extract.candidates import ACTOR_KINDS, Candidate, location_of
-from kg.extract.document import Argument, Document
-from kg.extract.phrases import entities_of, party_of
+from kg.extract.document import Argument, Document, RoleHint
+from kg.extract.nearby import nearest
+from kg.extract.phrases import children, entities_of, party_of
 from kg.lexicon import lexicon
 
 PREDICATES = ("intercepted", "escorted")
@@ -53,11 +54,16 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
     if modality.noun_blocked(trigger) if is_noun else modality.blocked(trigger):
         return
     frame = noun_frame(trigger) if is_noun else verb_frame(trigger)
+    if not is_noun and not frame.themes and frame.route != "passive":
+        frame = _prepositional_theme(frame, predicate)
     if is_noun and predicate == "escorted":
         frame = _escort_of_fighters(document, frame)
     if modality.denied(*frame.themes, *(frame.agents if frame.route != "passive" else ())):
         return
     actors, targets = _arguments(document, frame, predicate)
+    if not is_noun and frame.route != "passive":  # the parse lost a side: the nearest name on that side
+        actors = actors or nearest(document, trigger, "before", ACTOR_KINDS)
+        targets = targets or nearest(document, trigger, "after", ACTOR_KINDS)
     if not actors or not targets:
         return
     base = (0.8 if is_noun else 0.9) * (0.9 if not is_noun and modality.future(trigger) else 1.0)
@@ -67,17 +73,30 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
             if actor.kind not in ACTOR_KINDS or target.kind not in ACTOR_KINDS or actor.key == target.key:
                 continue
             confidence = base * (0.85 if actor.via_context or target.via_context else 1.0)
+            confidence *= 0.75 if "nearby" in {actor.how, target.how} else 1.0
             yield Candidate(predicate, actor, target, sent, trigger, frame.route, confidence, location)
 
 
+def _prepositional_theme(frame: Frame, predicate: str) -> Frame:
+    """ "stayed with the bombers": the object of the verb's own preposition is what it escorted."""
+    verbs = lexicon().triggers[predicate].particle_verbs
+    particles = verbs.get(frame.trigger.lemma_.lower(), frozenset())
+    preps = [p for p in children(frame.trigger, "prep") if p.lower_ in particles]
+    objects = [o for p in preps for o in children(p, "pobj")]
+    if not objects:
+        return frame
+    return Frame(frame.trigger, frame.agents, tuple(objects[:1]), frame.goals, frame.route)
+
+
 def _escort_of_fighters(document: Document, frame: Frame) -> Frame:
-    """ "an escort of four Rafales": fighters in the "of" phrase of an escort are its agents."""
-    if frame.agents or not frame.themes or frame.route not in {"nominal", "support"}:
+    """ "an escort of four Rafales", "the drone's escort of two F-22s": fighters in the "of" phrase of
+    an escort are its agents (and a possessor is what they escort)."""
+    if not frame.themes or frame.route not in {"nominal", "support"}:
         return frame
     args = entities_of(document, frame.themes[0], allow_context=False)
     fighters = lexicon().escort_classes
     if args and all(_aircraft_class(document, a) in fighters for a in args):
-        return Frame(frame.trigger, frame.themes, (), (), frame.route)
+        return Frame(frame.trigger, frame.themes, frame.agents, (), frame.route)
     return frame
 
 
@@ -89,20 +108,27 @@ def _aircraft_class(document: Document, arg: Argument) -> str:
 def _arguments(document: Document, frame: Frame, predicate: str) -> tuple[list[Argument], list[Argument]]:
     """Actors and targets; the side read first constrains the other (not the same key or party)."""
     if frame.route == "passive" or not frame.agents:
-        targets = [t for h in frame.themes for t in entities_of(document, h)]
+        named = [a for h in frame.agents for a in entities_of(document, h, allow_context=False)]
+        first = RoleHint(
+            "target", _other_party(document, predicate, named)
+        )  # "It was warned off by US pilots"
+        targets = [t for h in frame.themes for t in entities_of(document, h, hint=first)]
         exclude = frozenset(t.key for t in targets)
-        avoid = party_of(document, targets[0]) if targets and predicate == "intercepted" else None
-        actors = [
-            a for h in frame.agents for a in entities_of(document, h, exclude=exclude, avoid_party=avoid)
-        ]
+        hint = RoleHint("actor", _other_party(document, predicate, targets))
+        actors = [a for h in frame.agents for a in entities_of(document, h, exclude=exclude, hint=hint)]
         if not actors and targets:
             actors = _context_actor(document, frame.trigger, targets, frame.themes)
         return actors, targets
-    actors = [a for h in frame.agents for a in entities_of(document, h)]
+    actors = [a for h in frame.agents for a in entities_of(document, h, hint=RoleHint("actor"))]
     exclude = frozenset(a.key for a in actors)
-    avoid = party_of(document, actors[0]) if actors and predicate == "intercepted" else None
-    targets = [t for h in frame.themes for t in entities_of(document, h, exclude=exclude, avoid_party=avoid)]
+    hint = RoleHint("target", _other_party(document, predicate, actors))
+    targets = [t for h in frame.themes for t in entities_of(document, h, exclude=exclude, hint=hint)]
     return actors, targets
+
+
+def _other_party(document: Document, predicate: str, side: list[Argument]) -> str | None:
+    """An interceptor meets the other side; an escort may fly with its own (a joint formation)."""
+    return party_of(document, side[0]) if side and predicate == "intercepted" else None
 
 
 def _context_actor(
@@ -110,14 +136,14 @@ def _context_actor(
 ) -> list[Argument]:
     """Agentless passive ("the bombers were intercepted"): the other side's aircraft named nearby."""
     target_keys = {t.key for t in targets}
-    inside = {t.i for h in heads for t in h.subtree}
+    inside = {t.i for h in heads for t in h.subtree} | _attribution_tokens(trigger.sent)
     target_parties = {party_of(document, t) for t in targets}
     sent = trigger.sent
     best: list[Argument] = []
     for m in document.mentions_in(sent):
         if m.key in target_keys or m.kind not in {"Aircraft", "Nation", "Alliance"} or m.root.i in inside:
             continue
-        arg = Argument(m.key, m.kind, m.root.i, via_context=True)
+        arg = Argument(m.key, m.kind, m.root.i, via_context=True, how="context")
         if party_of(document, arg) in target_parties or (m.form == "demonym" and _modifies(m.root, targets)):
             continue
         if m.root.i > trigger.i and m.root.head.lower_ in {"from", "of"}:
@@ -135,10 +161,22 @@ def _context_actor(
         and not m.heading
     ]
     for m in reversed(previous):  # "F-15Js were scrambled. Two H-6Ks were intercepted."
-        arg = Argument(m.key, m.kind, m.root.i, via_context=True)
+        arg = Argument(m.key, m.kind, m.root.i, via_context=True, how="previous-sentence")
         if party_of(document, arg) not in target_parties:
             return [arg]
     return []
+
+
+def _attribution_tokens(sent: Span) -> set[int]:
+    """ "according to U.S. reports", "U.S. officials said": who reports, not who acted."""
+    lex = lexicon()
+    out: set[int] = set()
+    for t in sent:
+        according = t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to"
+        speaker = t.dep_ == "nsubj" and t.head.lemma_.lower() in lex.speech_verbs
+        if according or speaker:
+            out.update(x.i for x in t.subtree)
+    return out
 
 
 def _modifies(token: Token, targets: list[Argument]) -> bool:

@@ -11,22 +11,24 @@ flown over and places of other clauses are not destinations.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
-from kg.extract import modality
-from kg.extract.arguments import Frame, is_passive, noun_frame, subject, verb_frame
-from kg.extract.candidates import PLACE_KINDS, Candidate, location_of
-from kg.extract.destinations import destinations
+from kg.extract import coref, modality
+from kg.extract.arguments import Frame, adjacent_subject, is_passive, noun_frame, subject, verb_frame
+from kg.extract.candidates import Candidate, location_of
+from kg.extract.destinations import destinations, place_arguments
 from kg.extract.document import Argument, Document
-from kg.extract.phrases import core_tokens, entities_of, prep_objects
+from kg.extract.nearby import nearest
+from kg.extract.phrases import children, core_tokens, entities_of, prep_objects
 from kg.lexicon import lexicon
 
 THEME_KINDS = frozenset({"Aircraft", "WeaponSystem", "Nation", "Alliance"})
 
 
 def deploy_class(token: Token) -> str | None:
-    """The deployment class of a trigger: transitive, unaccusative, goal_object, host, travel, state or noun."""
+    """A trigger's deployment class: transitive, unaccusative, goal_object, host, travel, state or noun."""
     lex = lexicon()
     words = lex.deploy
     lemma = token.lemma_.lower()
@@ -68,6 +70,9 @@ def deploy_candidates(document: Document, sent: Span, trigger: Token) -> Iterato
     themes, confidence = _themes(document, frame, verb_class, base)
     if verb_class == "host":  # "Y hosts US troops" is a standing presence; "Y hosts the F-35s" a deployment
         themes = [t for t in themes if t.kind in {"Aircraft", "WeaponSystem"}]
+    if not themes and verb_class in {"transitive", "unaccusative", "travel"}:
+        side = "after" if verb_class == "transitive" and frame.route != "passive" else "before"
+        themes = nearest(document, trigger, side, THEME_KINDS - {"Nation"})  # the parse lost the unit
     if not themes:
         return
     goals = _goals(document, frame, verb_class)
@@ -75,16 +80,21 @@ def deploy_candidates(document: Document, sent: Span, trigger: Token) -> Iterato
     for theme in themes:
         for goal in goals:
             if goal.key != theme.key:
-                c = confidence * (0.85 if theme.via_context else 1.0)
+                c = (
+                    confidence
+                    * (0.85 if theme.via_context else 1.0)
+                    * (0.75 if theme.how == "nearby" else 1.0)
+                )
                 yield Candidate("deployedTo", theme, goal, sent, trigger, frame.route, c, location)
 
 
 def _return_trip(verb: Token, verb_class: str) -> bool:
-    """ "flew back to Guam", "headed home": going back where it came from is no deployment."""
-    words = lexicon().return_words
-    return verb_class in {"unaccusative", "travel"} and any(
-        c.lower_ in words for c in verb.children if c.dep_ in {"prt", "advmod", "npadvmod"}
-    )
+    """ "flew back to Guam", "headed home": going back is no deployment; nor is "sent up" (a launch)."""
+    lex = lexicon()
+    particles = {c.lower_ for c in verb.children if c.dep_ in {"prt", "advmod", "npadvmod"}}
+    if verb_class == "transitive" and particles & lex.launch_particles:
+        return True
+    return verb_class in {"unaccusative", "travel"} and bool(particles & lex.return_words)
 
 
 def _state_frame(place: Token) -> Frame:
@@ -96,7 +106,12 @@ def _state_frame(place: Token) -> Frame:
 def _themes(document: Document, frame: Frame, verb_class: str, base: float) -> tuple[list[Argument], float]:
     """What was deployed; a unit without a named type ("troops", "the carrier") stands for its nation."""
     lex = lexicon()
-    themes = [t for h in frame.themes for t in entities_of(document, h) if t.kind in THEME_KINDS]
+    heads = list(frame.themes)
+    if frame.route == "passive" and not _named(document, heads):
+        heads += _some(adjacent_subject(frame.trigger))  # "..., B-52s were stationed in Saudi Arabia"
+    themes = [
+        t for h in heads for t in [*entities_of(document, h), *_carried(document, h)] if t.kind in THEME_KINDS
+    ]
     if verb_class == "noun" and not themes:
         themes = _noun_owner(document, frame.trigger)
     if themes or not frame.themes:
@@ -105,8 +120,31 @@ def _themes(document: Document, frame: Frame, verb_class: str, base: float) -> t
     if head.lemma_.lower() not in lex.military_nouns:
         return [], base
     deployers = frame.agents or _deployer(frame)
-    parties = [a for h in deployers for a in entities_of(document, h) if a.is_party]
+    parties = [replace(a, how="deployer") for h in deployers for a in entities_of(document, h) if a.is_party]
     return parties, base * 0.9
+
+
+def _named(document: Document, heads: list[Token]) -> bool:
+    return any(a.kind in THEME_KINDS for h in heads for a in entities_of(document, h, allow_context=False))
+
+
+def _some(token: Token | None) -> list[Token]:
+    return [token] if token is not None else []
+
+
+def _carried(document: Document, head: Token) -> list[Argument]:
+    """ "MiG-31s armed with Kinzhal missiles", "aircraft with Kinzhal complexes": what they carry goes too."""
+    words = lexicon().deploy.carry_words
+    carriers = [head, *(c for c in head.children if c.dep_ == "acl" and c.lower_ in words)]
+    objects = [
+        o for c in carriers for p in children(c, "prep") if p.lower_ == "with" for o in children(p, "pobj")
+    ]
+    return [
+        replace(a, how="carried")
+        for o in objects
+        for a in entities_of(document, o, allow_context=False)
+        if a.kind in {"WeaponSystem", "Aircraft"}
+    ]
 
 
 def _deployer(frame: Frame) -> tuple[Token, ...]:
@@ -138,13 +176,22 @@ def _noun_owner(document: Document, noun: Token) -> list[Argument]:
         m for m in document.mentions_in(core_tokens(noun)) if m.root.i != noun.i and m.kind in THEME_KINDS
     ]
     owners.sort(key=lambda m: (m.kind not in {"Aircraft", "WeaponSystem"}, m.start))
-    return [Argument(m.key, m.kind, m.root.i) for m in owners[:1]]
+    if owners:
+        return [Argument(m.key, m.kind, m.root.i, how="noun-owner") for m in owners[:1]]
+    lex = lexicon()
+    categories = [
+        c for c in noun.children if c.dep_ in {"compound", "amod"} and c.lower_ in lex.category_nouns
+    ]
+    for c in categories:  # "the first bomber deployment to Norway": the bombers named before
+        found = coref.antecedents(document, c, lex.category_nouns[c.lower_], None)
+        if found:
+            return [Argument(m.key, m.kind, c.i, via_context=True, how="description") for m in found]
+    return []
 
 
 def _goals(document: Document, frame: Frame, verb_class: str) -> list[Argument]:
-    if frame.goals:
-        found = [g for h in frame.goals for g in entities_of(document, h, allow_context=False)]
-        return [g for g in found if g.kind in PLACE_KINDS]
+    if frame.goals:  # "X reached Y", "Y hosts X"
+        return [g for h in frame.goals for g in place_arguments(document, h)]
     trigger = frame.trigger
     if verb_class == "noun":
         of = prep_objects(trigger, "of")

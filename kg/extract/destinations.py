@@ -9,6 +9,8 @@ statistical NER when it calls them a place (GPE, LOC, FAC), asked on demand for 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Span, Token
 
 from kg.extract.candidates import PLACE_KINDS
@@ -31,7 +33,10 @@ def destinations(
     skip: Token | None = None,
 ) -> list[Argument]:
     """The destinations of `trigger` (and of `extra_heads`, e.g. the "of" object of a noun)."""
-    preps = lexicon().destination_preps_for(verb_class)
+    lex = lexicon()
+    preps = dict(lex.destination_preps_for(verb_class))
+    for word in lex.deploy.verb_preps.get(trigger.lemma_.lower(), ()):  # "rotated through", "left for"
+        preps.setdefault(word, 2)
     found: Found = []
     _visit(document, trigger, trigger, 0, preps, found, skip)
     for head in extra_heads or []:
@@ -40,7 +45,6 @@ def destinations(
         for conj in trigger.conjuncts:
             if conj.i > trigger.i and not children(conj, "dobj", "nsubj"):
                 _visit(document, conj, conj, 0, preps, found, skip)
-    found += _unknown_places(document, [trigger, *(extra_heads or [])], preps)
     if not found:
         return []
     best = min(rank for rank, _, _ in found)
@@ -52,6 +56,14 @@ def destinations(
     )
     first = tier[0][0]
     linked = {first, *(c.i for c in document.doc[first].conjuncts)}
+    first_prep = document.doc[first].head
+    for i, _ in tier:  # "sent to Poland, then to Romania": the same preposition again on the same word
+        prep = document.doc[i].head
+        sibling = (
+            prep.lower_ == first_prep.lower_ and prep.head.i == first_prep.head.i and prep.dep_ == "prep"
+        )
+        if sibling or prep in first_prep.conjuncts:  # "to Poland and to the Baltic states"
+            linked.add(i)
     out: list[Argument] = []
     for i, arg in tier:
         if i in linked and all(a.key != arg.key for a in out):
@@ -94,35 +106,110 @@ def _visit(
             continue
         if word == "in" and any(g.lower_ in lex.response_nouns for g in child.children):
             continue  # "in response to": a cause, not a place
-        for obj in children(child, "pobj"):
-            for arg in entities_of(document, obj, allow_context=False):
-                if arg.kind in PLACE_KINDS:
-                    found.append((-preps[word] + depth, obj.i, arg))
-        for conj in child.conjuncts:  # "to Poland, then to Romania"
-            if conj.dep_ == "conj" and conj.lower_ in preps:
-                for obj in children(conj, "pobj"):
-                    for arg in entities_of(document, obj, allow_context=False):
-                        if arg.kind in PLACE_KINDS:
-                            found.append((-preps[conj.lower_] + depth, obj.i, arg))
+        for prep in [child, *(c for c in child.conjuncts if c.dep_ == "conj" and c.lower_ in preps)]:
+            for obj in children(prep, "pobj"):  # "to Poland, then to Romania"
+                rank = -preps[prep.lower_] + depth
+                found += [(rank, obj.i, arg) for arg in place_arguments(document, obj)]
 
 
-def _unknown_places(document: Document, heads: list[Token], preps: dict[str, int]) -> Found:
-    """Destinations the gazetteer lacks but the NER knows as places (GPE, LOC, FAC)."""
-    out: Found = []
-    for head in heads:
-        for prep in children(head, "prep"):
-            if prep.lower_ not in preps or prep.lower_ in {"on", "over", "across"}:
-                continue
-            for obj in children(prep, "pobj"):
-                if obj.i in document.by_token or not any(t.text[:1].isupper() for t in obj.subtree):
-                    continue  # a named place has a capitalised name; the NER is costly to ask
-                ent = _named_place(document, obj)
-                if ent is None:
-                    continue
-                key = f"location:{slug(ent.text)}"
-                document.add_mention(MentionSpan(ent, key, "Location", "name", ""))
-                out.append((-preps[prep.lower_], obj.i, Argument(key, "Location", obj.i)))
-    return out
+def place_arguments(document: Document, head: Token) -> list[Argument]:
+    """The places a destination phrase names: gazetteer entities, the place inside a generic one
+    ("an airfield in the Kaliningrad region"), or a place the statistical NER finds there."""
+    found = [
+        _city(document, a) for a in entities_of(document, head, allow_context=False) if a.kind in PLACE_KINDS
+    ]
+    if found or head.i in document.by_token:
+        return found
+    lex = lexicon()
+    if head.lemma_.lower() in lex.base_nouns and any(
+        c.lower_ in lex.definite_determiners for c in head.children
+    ):
+        base = _named_base_before(document, head)  # "landed at the German base": the base named before
+        if base is not None:
+            return [base]
+    if head.lemma_.lower() in lex.generic_place_nouns:
+        inner = [
+            obj
+            for prep in children(head, "prep")
+            if prep.lower_ in {"in", "at", "near", "on", "of"}
+            for obj in children(prep, "pobj")
+        ]
+        for obj in inner:
+            found += [replace(a, how="inner-place") for a in place_arguments(document, obj)]
+        if found:
+            return found
+    place = _unknown_place(document, head)
+    return [place] if place is not None else []
+
+
+def _named_base_before(document: Document, head: Token) -> Argument | None:
+    """The base named last before `head` (in the reference window), in the nation `head` names if any."""
+    nations = {m.key for m in document.mentions_in(head.children) if m.kind == "Nation"}
+    for m in document.window(
+        document.doc[document.sent_starts[max(document.sentence_index(head.i) - 3, 0)]].idx, head.idx
+    ):
+        if m.kind == "Base" and not m.heading:
+            entity = document.gaz.entity(m.key)
+            located = entity.located_in if entity is not None else None
+            if not nations or located is None or located in nations:
+                return Argument(m.key, "Base", head.i, via_context=True, how="description")
+    return None
+
+
+def _city(document: Document, arg: Argument) -> Argument:
+    """A capital named as a destination ("stationed at N'Djamena") is that city, not its state."""
+    mention = document.by_token.get(arg.token)
+    if arg.kind != "Nation" or mention is None or mention.form != "metonym" or mention.key != arg.key:
+        return arg
+    key = f"location:{slug(mention.span.text)}"
+    document.add_mention(MentionSpan(mention.span, key, "Location", "name", ""))
+    return Argument(key, "Location", arg.token, how="city")
+
+
+def _unknown_place(document: Document, head: Token) -> Argument | None:
+    """A destination the gazetteer lacks that the NER knows as a place (GPE, LOC, FAC)."""
+    phrase = [t for t in head.subtree if t.dep_ not in {"relcl", "acl", "appos"} or t is head]
+    if not any(t.text[:1].isupper() for t in phrase):
+        return None  # a named place has a capitalised name; the NER is costly to ask
+    ents = document.doc.ents if document.find_places is None else document.find_places(head.sent)
+    inside = [e for e in ents if e.label_ in PLACE_LABELS and e.start <= head.i < e.end]
+    inside = inside or [
+        e for e in ents if e.label_ in PLACE_LABELS and head.left_edge.i <= e.start and e.end <= head.i + 1
+    ]
+    how = "ner"
+    if not inside:
+        span = _proper_name(head)
+        if span is None:
+            return None
+        inside, how = [span], "proper-noun"
+    ent = inside[0]
+    if any(i in document.by_token for i in range(ent.start, ent.end)):
+        return None
+    key = f"location:{slug(ent.text)}"
+    document.add_mention(MentionSpan(ent, key, "Location", "name", ""))
+    return Argument(key, "Location", head.i, how=how)
+
+
+def _proper_name(head: Token) -> Span | None:
+    """ "moved squadrons to Ladakh": a capitalised name the small NER mislabels, as a destination.
+
+    Only a proper noun (with its proper-noun compounds, at most three words) that does not
+    start with a word naming an operation, exercise, unit or person ("Exercise Cobra Warrior").
+    """
+    if head.pos_ != "PROPN" or not head.text[:1].isupper():
+        return None
+    doc = head.doc
+    start = head.i
+    while start > 0 and (
+        (doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN")
+        or (doc[start - 1].text == "-" and start > 1 and doc[start - 2].pos_ == "PROPN")  # "Trapani-Birgi"
+    ):
+        start -= 1
+    span = doc[start : head.i + 1]
+    words = lexicon().not_place_words
+    if any(t.lower_ in words for t in span) or len(span) > 4:
+        return None
+    return span
 
 
 def _named_place(document: Document, token: Token) -> Span | None:

@@ -57,11 +57,24 @@ class Argument:
     count: int | None = None
     operator: str | None = None  # nation key named as owner in the noun phrase
     via_context: bool = False  # found by reference to an earlier sentence, not named here
+    how: str = "name"  # how the phrase gave it: name, demonym, pronoun, description, context, ner...
 
     @property
     def is_party(self) -> bool:
         """A nation or alliance, as opposed to a platform or a place."""
         return self.kind in {"Nation", "Alliance"}
+
+
+@dataclass(frozen=True)
+class RoleHint:
+    """Which role a phrase fills, so that a reference prefers what filled that role before.
+
+    An escort's or interceptor's target is usually the aircraft met earlier, and not one the
+    other side (`other_party`) operates.
+    """
+
+    role: str  # "actor" | "target"
+    other_party: str | None = None
 
 
 @dataclass
@@ -81,6 +94,8 @@ class Document:
     salient: dict[int, list[Argument]] = field(default_factory=dict)
     #: descriptions and pronouns already resolved ("the bombers" -> Tu-95MS), for recency
     echoes: list[MentionSpan] = field(default_factory=list)
+    #: role -> keys that filled it in the candidates read so far ("target": the aircraft met), oldest first
+    role_history: dict[str, list[str]] = field(default_factory=dict)
     sent_starts: list[int] = field(default_factory=list)
     paragraph_starts: list[int] = field(default_factory=list)  # token index of each paragraph start
     _mention_starts: list[int] = field(default_factory=list)
@@ -117,6 +132,11 @@ class Document:
         hi = bisect.bisect_left(self._mention_starts, end_char)
         echoes = [m for m in self.echoes[-64:] if start_char <= m.start < end_char]
         return sorted([*self.mentions[lo:hi], *echoes], key=lambda m: m.start, reverse=True)
+
+    def actors_before(self, sent_start: int) -> list[str]:
+        """The party-level actors of the nearest earlier sentence that had any (see `salient`)."""
+        earlier = [start for start in self.salient if start < sent_start]
+        return [a.key for a in self.salient[max(earlier)]] if earlier else []
 
     def in_headline(self, sent: Span) -> bool:
         return self.headline is not None and self.headline[0] <= sent.start_char < self.headline[1]

@@ -14,6 +14,7 @@ from kg.errors import KgError
 from kg.extract.document import read_document, sentence_case_headings
 from kg.extract.link import article_entities
 from kg.extract.relations import body_keys, extract_relations, mention_records, operator_facts
+from kg.extract.scoring import Scorer, default_scorer
 from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.nlp.pipeline import load_pipeline, place_finder, surface_forms
 from kg.records import Article, ArticleResult, Skipped
@@ -22,8 +23,11 @@ from kg.records import Article, ArticleResult, Skipped
 class Extractor:
     """spaCy pipeline + gazetteer, loaded once, turning articles into results."""
 
-    def __init__(self, model: str | None = None, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(
+        self, model: str | None = None, gazetteer: Gazetteer | None = None, scorer: Scorer | None = None
+    ) -> None:
         self.gaz = gazetteer or default_gazetteer()
+        self.scorer = scorer or default_scorer()
         self.nlp = load_pipeline(model, gazetteer)
         self.find_places = place_finder(self.nlp)
         self.forms = surface_forms(self.gaz)
@@ -57,7 +61,7 @@ class Extractor:
     def from_doc(self, doc: Doc, article: Article) -> ArticleResult:
         document = read_document(doc, article, self.gaz, self.forms, self.find_places)
         document.operated_by = operator_facts(document)
-        relations = extract_relations(document)
+        relations = extract_relations(document, self.scorer)
         mentions = mention_records(document)
         entities, relations, operated = article_entities(
             mentions, relations, body_keys(document), document.operated_by, self.gaz

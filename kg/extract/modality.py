@@ -49,6 +49,9 @@ def _conditional_or_negated(verb: Token) -> str | None:
 
 def _capability(verb: Token) -> str | None:
     lex = lexicon()
+    own = [verb, verb.head] if verb.dep_ == "xcomp" else [verb]
+    if any(c.dep_ == "aux" and c.lower_ in lex.capability_modals for v in own for c in v.children):
+        return "capability"  # "they can respond": not "officials can confirm that jets were scrambled"
     t = verb
     while t.dep_ in _UP_DEPS and t.head.i != t.i:
         t = t.head

@@ -11,11 +11,12 @@ are followed to every entity they cover; definite descriptions and pronouns ("th
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from spacy.tokens import Token
 
 from kg.extract import coref
-from kg.extract.document import Argument, Document, MentionSpan
+from kg.extract.document import Argument, Document, MentionSpan, RoleHint
 from kg.lexicon import lexicon
 from kg.nlp.pipeline import KINDS
 
@@ -51,7 +52,13 @@ def core_tokens(head: Token) -> list[Token]:
     out = [head]
     doc = head.doc
     i = head.i - 1
-    while i >= 0 and (doc[i].ent_type_ in KINDS or doc[i].text in _QUOTES) and doc[i].head.i != head.i:
+    while (
+        head.pos_ != "PRON"
+        and i >= 0
+        and (doc[i].ent_type_ in KINDS or doc[i].text in _QUOTES)
+        and doc[i].head.i != head.i
+        and doc[i].dep_ != "pobj"  # "Over Osan it was escorted": Osan is no modifier of "it"
+    ):
         out.append(doc[i])
         i -= 1
     stack = [c for c in head.children if c.dep_ not in _CORE_SKIP]
@@ -98,14 +105,34 @@ def heads_of(head: Token) -> list[Token]:
     for h in list(out):
         for obj in prep_objects(h, *lex.companion_preps):  # "the MiG-29, together with two Su-30s"
             out += [obj, *obj.conjuncts]
-        if h.lower_ in lex.group_nouns:  # "four aircraft, two Tu-95s and two Su-27s"
-            for appos in children(h, "appos"):
+        for appos in children(h, "appos"):  # "four aircraft, two Tu-95s and two Su-27s"
+            if _lists_platforms(h, appos):
                 out += [appos, *appos.conjuncts]
-    out += _colon_list(head)
+    out += _colon_list(head) + _identified_as(head)
     seen: dict[int, Token] = {}
     for t in out:
         seen.setdefault(t.i, t)
     return list(seen.values())
+
+
+def _lists_platforms(head: Token, appos: Token) -> bool:
+    """Is `appos` a further member of a list of aircraft or weapons (not "NATO members" after nations)?"""
+    platform = {"Aircraft", "WeaponSystem"}
+    if head.lower_ not in lexicon().group_nouns and head.ent_type_ not in platform:
+        return False
+    between = head.doc[min(head.i, appos.i) + 1 : max(head.i, appos.i)]
+    if any(t.text == ":" or (t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"amod", "acl"}) for t in between):
+        return False  # the parser hung a later list (after a colon, past the verb) on this phrase
+    return any(t.ent_type_ in platform for a in [appos, *appos.conjuncts] for t in a.subtree)
+
+
+def _identified_as(head: Token) -> list[Token]:
+    """ "intercepted the formation and identified it as four Tu-95s and four Il-78s": the members."""
+    if head.lower_ not in lexicon().group_nouns:
+        return []
+    verbs = [v for v in head.sent if v.lemma_.lower() in lexicon().identify_verbs and v.i > head.i]
+    objects = [o for v in verbs for p in children(v, "prep") if p.lower_ == "as" for o in children(p, "pobj")]
+    return [t for o in objects for t in [o, *o.conjuncts]]
 
 
 def _colon_list(head: Token) -> list[Token]:
@@ -134,12 +161,11 @@ def entities_of(
     *,
     exclude: frozenset[str] = frozenset(),
     allow_context: bool = True,
-    avoid_party: str | None = None,
+    hint: RoleHint | None = None,
 ) -> list[Argument]:
     """The entities the noun phrase headed by `head` names (one per coordinated head), most specific first.
 
-    `avoid_party` is the party of the other side of the relation: a pronoun or description
-    is resolved to something that party may operate only when nothing else is in reach.
+    `hint` says which role the phrase fills, for the references it contains (`kg.extract.coref`).
     """
     if head is None:
         return []
@@ -155,27 +181,33 @@ def entities_of(
                     members[0],
                     exclude=exclude,
                     allow_context=allow_context,
-                    avoid_party=avoid_party,
+                    hint=hint,
                 )
                 out += [_with_count(arg, arg.count if h.lower_ != "pair" else count) for arg in inner]
                 continue
-        for arg in _entities_of_head(document, h, exclude, allow_context, avoid_party):
+        for arg in _entities_of_head(document, h, exclude, allow_context, hint):
             if all(a.key != arg.key for a in out):
                 out.append(arg)
     return out
 
 
 def _with_count(arg: Argument, count: int | None) -> Argument:
-    return Argument(arg.key, arg.kind, arg.token, count or arg.count, arg.operator, arg.via_context)
+    return replace(arg, count=count or arg.count)
 
 
 def _owner(document: Document, head: Token, mentions: list[MentionSpan]) -> str | None:
-    """The one nation a phrase names as owner ("Russian", "Japan's", "of the Russian air force")."""
+    """The one nation a phrase names as owner ("Russian", "Japan's", "of the Russian air force", "its")."""
     owners = {m.key for m in mentions if m.kind == "Nation"}
     if len(owners) == 1:
         return next(iter(owners))
     of_owner = {m.key for m in document.mentions_in(_pp_tokens(head, "of", "from")) if m.kind == "Nation"}
-    return next(iter(of_owner)) if len(of_owner) == 1 else None
+    if len(of_owner) == 1:
+        return next(iter(of_owner))
+    possessive = [c for c in children(head, "poss") if c.lower_ in lexicon().possessive_pronouns]
+    if possessive and not owners:  # "its pilots": the one party that acted in the sentence before
+        actors = document.actors_before(head.sent.start)
+        return actors[0] if len(actors) == 1 and actors[0].startswith("nation:") else None
+    return None
 
 
 def _pp_tokens(head: Token, *preps: str) -> list[Token]:
@@ -183,7 +215,7 @@ def _pp_tokens(head: Token, *preps: str) -> list[Token]:
 
 
 def _entities_of_head(
-    document: Document, head: Token, exclude: frozenset[str], allow_context: bool, avoid_party: str | None
+    document: Document, head: Token, exclude: frozenset[str], allow_context: bool, hint: RoleHint | None
 ) -> list[Argument]:
     lex = lexicon()
     own = document.mention_at(head)
@@ -208,25 +240,28 @@ def _entities_of_head(
         return [
             Argument(m.key, m.kind, head.i, count, operator if m.kind in PLATFORM_KINDS else None)
             for m in {m.key: m for m in chosen}.values()
-        ]
+        ]  # named in the phrase
     category = lex.category_nouns.get(head.lower_)
     if category and allow_context and _is_definite(head) and operator is None:
         # "the bombers" refers back to a type; "the Russian aircraft" names its party, and stays at that level
-        found = coref.antecedents(document, head, category, None, exclude, avoid_party=avoid_party)
+        found = coref.antecedents(document, head, category, None, exclude, hint=hint)
         if found:
-            return [Argument(m.key, m.kind, head.i, count, operator, via_context=True) for m in found]
+            return [Argument(m.key, m.kind, head.i, count, operator, True, "description") for m in found]
     if named or demonyms:
         chosen = (named + demonyms) if coordinated else (named or demonyms)[:1]
-        return [Argument(m.key, m.kind, head.i, count) for m in {m.key: m for m in chosen}.values()]
+        return [
+            Argument(m.key, m.kind, head.i, count, how="demonym" if m.form == "demonym" else "name")
+            for m in {m.key: m for m in chosen}.values()
+        ]
     of_parties = [m for m in document.mentions_in(_pp_tokens(head, "of", "from")) if m.kind in PARTY_KINDS]
     of_parties = [m for m in of_parties if m.key not in exclude]
     if of_parties and (head.lower_ in lex.org_heads or category or head.lemma_.lower() in lex.military_nouns):
-        return [Argument(of_parties[0].key, of_parties[0].kind, head.i, count)]
+        return [Argument(of_parties[0].key, of_parties[0].kind, head.i, count, how="of-phrase")]
+    if operator is not None and category:  # "its jets": the party the pronoun refers to
+        return [Argument(operator, "Nation", head.i, count, how="possessive")]
     if allow_context and head.pos_ == "PRON" and head.lower_ in lex.pronouns:
-        found = coref.antecedents(
-            document, head, lex.pronouns[head.lower_], None, exclude, avoid_party=avoid_party
-        )
-        return [Argument(m.key, m.kind, head.i, count, via_context=True) for m in found]
+        found = coref.antecedents(document, head, lex.pronouns[head.lower_], None, exclude, hint=hint)
+        return [Argument(m.key, m.kind, head.i, count, via_context=True, how="pronoun") for m in found]
     return []
 
 
@@ -242,7 +277,8 @@ def parties_of(document: Document, args: Iterable[Argument]) -> list[Argument]:
         party = party_of(document, arg)
         if party and all(a.key != party for a in out):
             kind = "Alliance" if party.startswith("alliance:") else "Nation"
-            out.append(Argument(party, kind, arg.token, via_context=arg.via_context))
+            how = arg.how if arg.is_party else f"operator-of-{arg.how}"
+            out.append(Argument(party, kind, arg.token, via_context=arg.via_context, how=how))
     return out
 
 

@@ -22,6 +22,7 @@ from kg.extract.document import Document
 from kg.extract.phrases import entities_of
 from kg.extract.respond import response_candidates, tit_for_tat
 from kg.extract.salience import remember_sentence
+from kg.extract.scoring import Scorer, score_candidates
 from kg.records import Evidence, Mention, Relation
 
 #: Confidence is lowered by this factor when the sentence hedges what it reports.
@@ -51,12 +52,17 @@ def extract_candidates(document: Document) -> list[Candidate]:
                 seen.add(c.key)
                 out.append(c)
         remember_sentence(document, sent, found)
+        for c in found:
+            if c.predicate in {"intercepted", "escorted"}:
+                document.role_history.setdefault("actor", []).append(c.actor.key)
+                document.role_history.setdefault("target", []).append(c.target.key)
     return out
 
 
-def extract_relations(document: Document) -> list[Relation]:
-    """The document's relations as records."""
-    return [to_relation(document, c) for c in extract_candidates(document)]
+def extract_relations(document: Document, scorer: Scorer | None = None) -> list[Relation]:
+    """The document's relations as records: the candidates the scorer keeps, with its confidence."""
+    kept = score_candidates(document, extract_candidates(document), scorer)
+    return [to_relation(document, c, confidence if scorer is not None else None) for c, confidence in kept]
 
 
 def to_relation(document: Document, c: Candidate, confidence: float | None = None) -> Relation:

@@ -11,6 +11,7 @@ stimulus names none ("in response", "to counter the move"), the actors of the se
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
@@ -19,7 +20,7 @@ from kg.extract.arguments import agents_of_passive, is_passive, subject
 from kg.extract.candidates import Candidate, parties_in
 from kg.extract.document import Argument, Document
 from kg.extract.phrases import children, core_tokens, prep_objects
-from kg.extract.salience import actor_level, earlier_actors, is_event_reference
+from kg.extract.salience import actor_level, earlier_actors, is_copula_subject, is_event_reference
 from kg.lexicon import lexicon
 
 
@@ -29,8 +30,11 @@ def response_kind(token: Token) -> str | None:
     words = lex.triggers["respondedTo"]
     lemma = token.lemma_.lower()
     if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
-        if lemma in words.verbs:
-            return "verb"
+        particles = words.particle_verbs.get(lemma, frozenset())
+        if lemma in words.verbs or any(
+            c.lower_ in particles for c in token.children if c.dep_ in {"prep", "prt"}
+        ):
+            return "verb"  # "responded", "hit back", "answered by sending more ships"
         if lemma in lex.counter_verbs:
             return "counter"
         return None
@@ -78,8 +82,30 @@ def _verb_candidates(document: Document, sent: Span, verb: Token) -> Iterator[Ca
         if child.lemma_.lower() in lexicon().counter_verbs:
             obj = children(child, "dobj")
             stimulus += list(obj[0].subtree) if obj else []
+    stimulus = stimulus or _cause_phrase(verb)
     targets, confidence = _stimulus_parties(document, sent, stimulus, exclude, 0.9)
     yield from _pairs(actors, targets, sent, verb, "active", confidence)
+
+
+def _cause_phrase(verb: Token) -> list[Token]:
+    """ "responded by deploying jets after the North Korean launch": the cause in an after/amid phrase."""
+    preps = lexicon().cause_preps
+    heads = [
+        verb,
+        *(
+            c
+            for c in verb.subtree
+            if c.dep_ in {"pcomp", "xcomp"} and c.head.i in {verb.i, *(x.i for x in verb.children)}
+        ),
+    ]
+    return [
+        t
+        for h in heads
+        for p in children(h, "prep")
+        if p.lower_ in preps
+        for o in children(p, "pobj")
+        for t in o.subtree
+    ]
 
 
 def _counter_candidates(document: Document, sent: Span, verb: Token) -> Iterator[Candidate]:
@@ -88,7 +114,7 @@ def _counter_candidates(document: Document, sent: Span, verb: Token) -> Iterator
         return
     if verb.dep_ not in {"xcomp", "advcl", "ROOT", "conj", "relcl", "acl"}:
         return
-    actors = actor_level(document, subject(verb), sent)
+    actors = actor_level(document, subject(verb, object_control=False), sent)
     obj = children(verb, "dobj")
     if not actors or not obj:
         return
@@ -101,12 +127,22 @@ def _counter_candidates(document: Document, sent: Span, verb: Token) -> Iterator
 def _stimulus_parties(
     document: Document, sent: Span, stimulus: list[Token], exclude: set[str], confidence: float
 ) -> tuple[list[Argument], float]:
-    """The parties a stimulus phrase names; the earlier actors when it names none."""
+    """The parties a stimulus phrase names; when there is none, another party of the sentence
+    ("said the Canadian plane had provoked China and that its pilots had responded"), else the
+    earlier actors."""
     if not stimulus:
+        here = [replace(a, how="same-sentence") for a in parties_in(document, list(sent), exclude)]
+        if len(here) == 1:
+            return here, confidence * 0.7
         return earlier_actors(document, sent, frozenset(exclude)), confidence * 0.7
     targets = parties_in(document, stimulus, exclude)
     if targets:
         return targets, confidence
+    if len(stimulus) == 1 and stimulus[0].pos_ == "PRON":  # "... became a challenge, and in response to it"
+        before = [t for t in sent if t.i < stimulus[0].i]
+        earlier = [replace(a, how="earlier-clause") for a in parties_in(document, before, exclude)]
+        if earlier:
+            return earlier[-1:], confidence * 0.8
     lex = lexicon()
     heads = [t for t in stimulus if t.dep_ in {"pobj", "dobj", "pcomp"} or t.head not in stimulus]
     if any(is_event_reference(t) or t.lemma_.lower() in lex.cause_nouns for t in heads):
@@ -128,21 +164,43 @@ def _noun_candidates(document: Document, sent: Span, noun: Token) -> Iterator[Ca
     target_preps = {"to", "against"} | ({"for"} if noun.lemma_.lower() in lex.for_cause_nouns else set())
     objects = [o for word in target_preps for o in prep_objects(noun, word)]
     stimulus = [t for obj in objects for t in obj.subtree]
-    actors = response_actor(document, sent, noun)
+    if not stimulus and noun.dep_ == "dobj" and noun.head.lemma_.lower() in lex.elicit_verbs:
+        cause = subject(noun.head)  # "the decision drew an angry response from Moscow"
+        stimulus = list(cause.subtree) if cause is not None else []
+    named_stimulus = {a.key for a in parties_in(document, stimulus, set())}
+    actors = _not_the_stimulus(document, sent, response_actor(document, sent, noun), named_stimulus)
     if not actors:
         return
     exclude = {a.key for a in actors}
     if stimulus:
         targets, confidence = _stimulus_parties(document, sent, stimulus, exclude, 0.85)
+    elif children(noun, "poss") and is_copula_subject(noun):  # "The Pentagon's response was a flat denial"
+        named = {m.key for m in document.mentions_in(core_tokens(noun)) if m.kind in {"Nation", "Alliance"}}
+        targets, confidence = earlier_actors(document, sent, frozenset(exclude | named)), 0.6
     elif noun.dep_ == "pobj" and noun.head.lower_ == "in":
         rest = [t for t in sent if t.i > noun.i and all(t.i != a.token for a in actors)]
-        targets = [a for a in parties_in(document, rest, exclude) if a.key not in exclude]
+        targets = [
+            replace(a, how="rest-of-sentence")
+            for a in parties_in(document, rest, exclude)
+            if a.key not in exclude
+        ]
         if not targets:
             targets = earlier_actors(document, sent, frozenset(exclude))
         confidence = 0.7
     else:
         return
     yield from _pairs(actors, targets, sent, noun, "nominal", confidence)
+
+
+def _not_the_stimulus(
+    document: Document, sent: Span, actors: list[Argument], stimulus: set[str]
+) -> list[Argument]:
+    """A party the stimulus names does not respond to itself: an actor guessed from context that
+    is the stimulus party gives way to the other party in context."""
+    if not stimulus or not any(a.key in stimulus for a in actors) or not all(a.via_context for a in actors):
+        return actors
+    kept = [a for a in actors if a.key not in stimulus]
+    return kept or earlier_actors(document, sent, frozenset(stimulus))
 
 
 def response_actor(document: Document, sent: Span, noun: Token) -> list[Argument]:

@@ -9,8 +9,11 @@ fired a missile" the actor is Pyongyang.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Span, Token
 
+from kg.extract import coref
 from kg.extract.arguments import subject
 from kg.extract.candidates import Candidate, parties_in
 from kg.extract.document import Argument, Document
@@ -31,6 +34,11 @@ def is_event_reference(head: Token) -> bool:
     )
 
 
+def is_copula_subject(token: Token) -> bool:
+    """ "It was a response": the subject of "be" names an event, not an actor."""
+    return token.dep_ in {"nsubj", "nsubjpass"} and token.head.lemma_ == "be"
+
+
 def _party(key: str, token: int, via: bool = False) -> Argument:
     return Argument(key, "Alliance" if key.startswith("alliance:") else "Nation", token, via_context=via)
 
@@ -45,6 +53,10 @@ def actor_level(document: Document, head: Token | None, sent: Span) -> list[Argu
         for m in document.mentions_in(core_tokens(head)):  # "South Korean and US forces"
             if m.kind in {"Nation", "Alliance"} and not is_maker(m) and all(a.key != m.key for a in out):
                 out.append(_party(m.key, m.root.i))
+    acting_pronoun = head.pos_ == "PRON" and head.lower_ in lex.pronouns and head.dep_ == "nsubj"
+    if not out and acting_pronoun and not is_copula_subject(head):
+        found = coref.antecedents(document, head, "Actor", None)  # "It had deployed launchers": a party acts
+        out = [Argument(m.key, m.kind, head.i, via_context=True, how="pronoun") for m in found]
     if not out:
         allow = head.pos_ == "PRON" and head.lower_ in lex.plural_references
         out = parties_of(document, entities_of(document, head, allow_context=allow))
@@ -83,9 +95,23 @@ def earlier_actors(
     """The actors of the nearest earlier sentence (of the last `limit`) that has any besides `exclude`."""
     earlier = sorted((start for start in document.salient if start < sent.start), reverse=True)[:limit]
     for start in earlier:
-        actors = [a for a in document.salient[start] if a.key not in exclude]
+        actors = [
+            replace(a, via_context=True, how="earlier-actor")
+            for a in document.salient[start]
+            if a.key not in exclude
+        ]
         if actors:
             return actors
+    return _recent_party(document, sent, exclude) if limit > 1 else []
+
+
+def _recent_party(document: Document, sent: Span, exclude: frozenset[str]) -> list[Argument]:
+    """The party named last before `sent` (within `LOOK_BACK` sentences), when no sentence had actors."""
+    here = document.sentence_index(sent.start)
+    start = document.doc[document.sent_starts[max(here - LOOK_BACK, 0)]].idx
+    for m in document.window(start, sent.start_char):
+        if m.kind in {"Nation", "Alliance"} and m.key not in exclude and not m.heading:
+            return [Argument(m.key, m.kind, m.root.i, via_context=True, how="recent-party")]
     return []
 
 

@@ -42,6 +42,13 @@ _BASE_PATTERNS = [
         rf"\b{_CAP}(?:[\s-]+{_CAP}){{0,2}}\s+(?:Air Force Base|Air Base|Airbase|Air Station|AFB|AB|"
         r"Naval Base|Naval Air Base|Army Airfield|Air Field|Airfield|Military Base)\b"
     ),
+    # "Diyarbakır air base", "the Leh airbase", "Tariq bin Ziyad military base": a name before a
+    # lower-case base word (name particles such as bin, al, del may join its words)
+    re.compile(
+        r"(?<![\w'\u2019-])[A-Z][\w\u00c0-\u024f]*"
+        r"(?:(?:[\s-](?:bin|ibn|al|el|de|del|di|la|le|von|van))?[\s-][A-Z][\w\u00c0-\u024f]*){0,2}"
+        r"\s+(?:air force base|air base|airbase|air station|airfield|military base|naval base|base)\b"
+    ),
 ]
 _SEA_PATTERNS = [
     re.compile(rf"\b(?:Sea|Strait|Straits|Gulf|Bay) of (?:the )?{_CAP}(?: {_CAP})?"),
@@ -350,7 +357,7 @@ def _bases(doc: Any) -> list[Any]:
             if words[-1] in _BASE_SUFFIXES:
                 name = " ".join([*words[:-1], _BASE_SUFFIXES[words[-1]]])
             span = _span(doc, m.start(), m.end(), "Base", f"base:{slug(name)}")
-            if span is not None and not any(t.ent_type_ == "Nation" for t in span):
+            if span is not None and not any(t.ent_type_ in {"Nation", "Alliance"} for t in span):
                 spans.append(span)
     return spans
 
