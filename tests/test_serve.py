@@ -407,3 +407,46 @@ def test_serve_query_stopped_before_any_row_gets_503_naming_the_limit(tmp_path: 
         status, body = get(base, counting, timeout=60)
         assert status == 503 and b"stopped after 2 s" in body
         assert time.monotonic() - started < 30
+
+
+def test_serve_answers_only_requests_addressed_to_it(server) -> None:
+    base, _ = server
+    port = base.rsplit(":", 1)[1]
+    url = base + "/query?" + urllib.parse.urlencode({"query": "ASK {}"})
+    for host, status in ((f"evil.example:{port}", 421), (f"localhost:{port}", 200)):
+        request = urllib.request.Request(url, headers={"Host": host})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                got = response.status
+        except urllib.error.HTTPError as exc:
+            got = exc.code
+        assert got == status, host
+
+
+def test_serve_graph_store_takes_kg_push_with_allow_update(tmp_path: Path) -> None:
+    from kg.cli import main
+
+    source = tmp_path / "source"
+    write_store(example_dataset(), source / "store")
+    target = tmp_path / "target"
+    write_store(rdflib.Dataset(), target / "store")
+    with serving(target, "--allow-update") as (base, _):
+        pushed = CliRunner().invoke(main, ["push", "-g", str(source), "--endpoint", base + "/store"])
+        assert pushed.exit_code == 0, pushed.output
+        status, body = get(base, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert status == 200 and b'"value":"3"' in body.replace(b" ", b"")
+        a1 = urllib.parse.quote("https://w3id.org/posture-kg/id/graph/a1", safe="")
+        request = urllib.request.Request(base + "/store?graph=" + a1)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            graph = rdflib.Graph().parse(data=response.read().decode(), format="turtle")
+        assert len(graph) > 0
+    with serving(source) as (base, _):  # read-only: writes are refused
+        request = urllib.request.Request(
+            base + "/store?default",
+            data=b"<urn:a> <urn:b> <urn:c> .",
+            method="PUT",
+            headers={"Content-Type": "application/n-triples"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(request, timeout=10)
+        assert info.value.code == 403

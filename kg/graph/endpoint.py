@@ -11,9 +11,9 @@ Takes OUTDIR, an address and `EndpointOptions`; serves until closed:
 Every request runs in a worker process (`kg.graph.worker`) that is killed at the time limit or
 memory cap; a pool of them answers several clients at once, so a query being stopped holds up
 no one else. `SERVICE` is refused (400) unless `allow_service`. Requests must name this server
-in their Host header (a page on another site that resolves its name to 127.0.0.1 is turned
-away). With `allow_update`, one worker holds the store open for writing and answers every
-request in turn.
+in their Host header when it listens on loopback (a page on another site that resolves its
+name to 127.0.0.1 is turned away). With `allow_update`, one worker holds the store open for
+writing and answers every request in turn.
 """
 
 from __future__ import annotations
@@ -148,9 +148,11 @@ class Endpoint(ThreadingHTTPServer):
         self.pool = WorkerPool(outdir, options.workers, writable=options.allow_update)
         super().__init__((host, port), _Handler)  # closes the server again when it cannot bind
         self.page = (resources.files("kg.graph") / "assets" / "endpoint.html").read_bytes()
-        shown = f"[{host}]" if ":" in host else host
-        names = {shown, *(("localhost", "127.0.0.1", "[::1]") if host in LOOPBACK else ())}
-        self.hosts = {f"{name}:{self.server_address[1]}" for name in names} | names
+        #: Host headers answered on loopback (None: any, for an address the user chose to expose)
+        self.hosts: set[str] | None = None
+        if host in LOOPBACK:
+            names = {"localhost", "127.0.0.1", "[::1]"}
+            self.hosts = {f"{name}:{self.server_address[1]}" for name in names} | names
 
     def server_close(self) -> None:
         super().server_close()
@@ -208,7 +210,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, method: str) -> None:
         self.close_connection = True
         url = urllib.parse.urlsplit(self.path)
-        if (self.headers.get("Host") or "") not in self.server.hosts:
+        hosts = self.server.hosts
+        if hosts is not None and (self.headers.get("Host") or "").lower() not in hosts:
             self._fail(421, "this server answers only requests addressed to it (check the Host header)")
         elif url.path == "/" and method in ("GET", "HEAD"):
             self._send(200, "text/html; charset=utf-8", self.server.page, head_only=method == "HEAD")
