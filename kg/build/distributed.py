@@ -18,9 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from kg.build.cache import from_json, to_json
+from kg.build.workers import batches
 from kg.errors import KgError
 from kg.records import Article, ArticleResult, Skipped
-from kg.build.workers import batches
 
 if TYPE_CHECKING:
     from kg.extract.extractor import Extractor

@@ -24,15 +24,16 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, Dataset, Graph
 
-from kg.build.workers import extract_in_processes
 from kg.build.cache import ArticleSpool, cached_hash, read_results, write_result
+from kg.build.outdir import guard_outdir
+from kg.build.workers import extract_in_processes
 from kg.errors import InputError, KgError
-from kg.gazetteer import default_gazetteer
 from kg.extract.extractor import Extractor
 from kg.fileio import write_atomic, write_atomic_chunks
-from kg.text.readers import JsonFields, iter_articles
+from kg.gazetteer import default_gazetteer
 from kg.graph.rdf import NamedGraph, bind_prefixes, to_dataset, union_graph
 from kg.records import Article, ArticleResult, Notice, Skipped
+from kg.text.readers import JsonFields, iter_articles
 
 if TYPE_CHECKING:
     from kg.graph.rdf import TrigWriter
@@ -79,6 +80,7 @@ def read_manifest(outdir: Path) -> dict[str, dict[str, str]]:
     return dict(data.get("articles", {}))
 
 
+@guard_outdir  # OUTDIR checked writable before any work, locked, cleaned of leftovers; disk full caught
 def build(
     inputs: Sequence[str | Path],
     outdir: Path,
@@ -393,8 +395,8 @@ def _write_outputs(
     once: the pages in a forked process (Python), the on-disk store in a thread (Oxigraph
     releases the GIL), graph.ttl and the SHACL check here.
     """
-    from kg.graph.store import discard_store, load_store_from_trig, open_store, union_memory_store
     from kg.build.workers import Background
+    from kg.graph.store import discard_store, load_store_from_trig, open_store, union_memory_store
 
     side = workers > 1 and small
     cancel = threading.Event()  # stops the store load (between chunks) when this build fails
@@ -534,6 +536,7 @@ def build_article_graph(path: Path, *, model: str | None = None) -> Graph:
     return graph
 
 
+@guard_outdir
 def remove_articles(outdir: Path, doc_ids: Sequence[str], **options: Any) -> list[str]:
     """Drop articles (and whatever they alone supported) from OUTDIR; returns the ids removed."""
     manifest = read_manifest(outdir)

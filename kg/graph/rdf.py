@@ -27,6 +27,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.gazetteer import Gazetteer
+from kg.graph.ntriples import term_nt
 from kg.iris import DERIVED_GRAPH, article_iri, entity_iri, event_iri, evidence_iri, graph_iri
 from kg.records import ArticleResult, Entity, Relation
 from kg.vocab import PK, WD, term
@@ -330,7 +331,7 @@ class TrigWriter:
         self.triples = 0  # lines written
 
     def add(self, graph: NamedGraph) -> None:
-        lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
+        lines = sorted(f"{s.n3()} {p.n3()} {term_nt(o)} ." for s, p, o in graph)  # one line each
         self.triples += len(lines)
         self.body.write(f"{graph.identifier.n3()} {{\n" + "\n".join(lines) + "\n}\n\n")
 
