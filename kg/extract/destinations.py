@@ -16,7 +16,7 @@ from spacy.tokens import Span, Token
 from kg.extract.candidates import PLACE_KINDS
 from kg.extract.document import Argument, Document, MentionSpan
 from kg.extract.phrases import children, entities_of
-from kg.gazetteer import slug
+from kg.gazetteer import normalise, slug
 from kg.lexicon import lexicon
 from kg.nlp.pipeline import PLACE_LABELS
 
@@ -161,6 +161,9 @@ def _city(document: Document, arg: Argument) -> Argument:
     mention = document.by_token.get(arg.token)
     if arg.kind != "Nation" or mention is None or mention.form != "metonym" or mention.key != arg.key:
         return arg
+    capital = document.gaz.capitals.get(arg.key)
+    if capital is None or not normalise(mention.span.text).startswith(capital):
+        return arg  # "sent to the Pentagon": a seat of power stands for the state
     key = f"location:{slug(mention.span.text)}"
     document.add_mention(MentionSpan(mention.span, key, "Location", "name", ""))
     return Argument(key, "Location", arg.token, how="city")

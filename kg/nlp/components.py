@@ -134,6 +134,21 @@ class PostureNames:
         forms = self._forms or {}
         return forms.get((normalise(ent.text), ent.ent_id_), {"name"})
 
+    def _in_context(self, ent: Span) -> bool:
+        """A name that is also an ordinary word ("Bear", "Typhoon") counts next to what it names."""
+        lex = lexicon()
+        words = lex.aircraft_words if ent.label_ == "Aircraft" else lex.weapon_words
+        if _type_word_follows(ent, words):
+            return True
+        prev = ent.doc[ent.start - 1] if ent.start > 0 else None
+        if prev is None:
+            return False
+        if prev.text in lex.air_arms or prev.like_num:
+            return True  # "RAF Typhoons", "four Typhoons"
+        if prev.ent_type_ == "Nation" and ent.text.endswith("s"):
+            return True  # "Italian Typhoons" (but not "the Russian bear")
+        return prev.ent_type_ == ent.label_ and prev.ent_id_ == ent.ent_id_
+
     def _keep(self, ent: Span) -> bool:
         forms = self._forms_of(ent)
         if "name" in forms or "demonym" in forms or "metonym" in forms:
@@ -143,12 +158,7 @@ class PostureNames:
         before = doc[ent.start - 1] if ent.start > 0 else None
         lex = lexicon()
         if "context" in forms:
-            words = lex.aircraft_words if ent.label_ == "Aircraft" else lex.weapon_words
-            if after is not None and after.lower_ in words:
-                return True
-            if before is not None and (before.text in lex.air_arms or before.like_num):
-                return True  # "RAF Typhoons", "four Typhoons"
-            return before is not None and before.ent_type_ == ent.label_ and before.ent_id_ == ent.ent_id_
+            return self._in_context(ent)
         if "bare" in forms:  # "the Baltic", but not "Baltic States", "Indo-Pacific", "Pacific Fleet"
             if before is not None and before.text in {"-", "\u2010", "\u2013"}:
                 return False
@@ -156,6 +166,18 @@ class PostureNames:
                 return True  # "patrolled the Baltic yesterday", "entered the Baltic last week"
             return after is None or (after.pos_ not in {"NOUN", "PROPN", "ADJ"} and after.text != "-")
         return True
+
+
+def _type_word_follows(ent: Span, words: frozenset[str] | dict[str, str]) -> bool:
+    """An aircraft or weapon word right after the name, or after up to two modifiers of it
+    ("Apache attack helicopters", "a Voyager air-to-air refuelling tanker")."""
+    doc = ent.doc
+    for t in doc[ent.end : min(ent.end + 6, len(doc))]:
+        if t.lower_ in words:
+            return True
+        if not (t.pos_ in {"NOUN", "ADJ", "PROPN"} or t.text == "-") or t.is_sent_start:
+            return False
+    return False
 
 
 def make_posture_names(nlp: Language, name: str) -> PostureNames:

@@ -25,7 +25,9 @@ _UNKNOWN_DESIGNATION = re.compile(
 )
 _CAP = r"[A-Z][\w'\u2019-]*(?:\.(?=\w))?[\w'\u2019-]*"
 _WORD = r"[A-Z][\w\u00c0-\u024f]*"
-_COORDINATED_SEAS = re.compile(r"\b((?:[A-Z][a-z]+(?:,\s*and\s+|,\s*|\s+and\s+))+)([A-Z][a-z]+)\s+[Ss]eas\b")
+_COORDINATED_SEAS = re.compile(
+    r"\b((?:[A-Z][a-z]+(?:,\s*and\s+|,\s*|\s+and\s+))+)([A-Z][a-z]+)\s+([Ss]eas|[Oo]ceans)\b"
+)
 
 
 def _alternatives(words: frozenset[str] | tuple[str, ...]) -> str:
@@ -124,10 +126,12 @@ def coordinated_seas(doc: Doc, gaz: Gazetteer) -> list[Span]:
         ]
         stems.append((m.start(2), m.end()))
         for start, end in stems:
-            stem = re.sub(r"\s+[Ss]eas$", "", doc.text[start:end])
+            stem = re.sub(r"\s+(?:[Ss]eas|[Oo]ceans)$", "", doc.text[start:end])
             if normalise(stem) in water:
                 continue  # "Pacific Ocean, Black, Baltic Seas": "Ocean" ends another name, it is no stem
-            key = gaz.sea_stems.get(normalise(stem)) or f"sea:{slug(stem + ' Sea')}"
+            body = "Ocean" if m.group(3).lower() == "oceans" else "Sea"  # "the Atlantic and Arctic oceans"
+            key = gaz.sea_stems.get(normalise(stem)) or gaz.sea_stems.get(normalise(f"{stem} {body}"))
+            key = key or f"sea:{slug(stem + ' ' + body)}"
             span = _span(doc, start, end, "Sea", key)
             if span is not None:
                 spans.append(span)

