@@ -63,7 +63,7 @@ def _zipf(rng: np.random.Generator, items: list[URIRef], size: int) -> list[URIR
 def synthetic_graph(n_nodes: int, n_edges: int, seed: int = 1) -> Graph:
     """RDF with about `n_nodes` entities whose projection has about `n_edges` edges."""
     rng = np.random.default_rng(seed)
-    g = Graph()
+    g = Graph(store="SimpleMemory")  # as `kg build` hands the union graph to the pages
     add = g.add
     for sub in _AIRCRAFT:
         add((PK[sub], RDFS.subClassOf, PK.Aircraft))

@@ -27,6 +27,8 @@ DIRECT_PREDICATES = ("intercepted", "escorted", "deployedTo", "respondedTo")
 FACT_PREDICATES = ("operatedBy", "memberOf")
 
 _EVENT_PREDICATE = {cls: pred for pred, cls in EVENT_CLASS.items()}
+#: (source, target, key, attributes) of one projected edge
+_Edge = tuple[str, str, str, dict[str, object]]
 
 
 def local_name(iri: Node | str) -> str:
@@ -108,11 +110,28 @@ def _pick_literal(values: Iterable[Node]) -> str | None:
     return str(lits[0])
 
 
+#: The predicates the projection reads: each is scanned once, not looked up per subject.
+_READ = (
+    RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, OWL.sameAs,
+    DCTERMS.title, DCTERMS.identifier, DCTERMS.source, DCTERMS.date,
+    PK.docId, PK.isoAlpha2, PK.operatedBy, PK.mentions,
+    PK.directProperty, PK.actor, PK.target, PK.destination, PK.location, PK.date, PK.confidence,
+    PK.evidence, PROV.wasDerivedFrom, PK.sentence, PROV.wasQuotedFrom, PK.hedged, PK.startChar, PK.trigger,
+)  # fmt: skip
+
+
 class _Reader:
-    """Lookups over one graph, cached: class resolution, labels, articles."""
+    """Lookups over one graph: one scan per predicate read (subject → objects), class resolution,
+    labels and articles cached. At 2M triples, per-subject `graph.value` calls cost ten times more."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
+        self._by: dict[Node, dict[Node, list[Node]]] = {}
+        for predicate in _READ:
+            table: dict[Node, list[Node]] = {}
+            for s, o in graph.subject_objects(predicate):
+                table.setdefault(s, []).append(o)
+            self._by[predicate] = table
         self._core_of: dict[Node, tuple[str, int] | None] = {}
         self._labels: dict[Node, str] = {}
         self._articles: dict[Node, tuple[str, str, str]] = {}
@@ -127,6 +146,19 @@ class _Reader:
             for sub, sup in source.subject_objects(RDFS.subClassOf):
                 if sub != sup and sup not in self._super[sub]:
                     self._super[sub].append(sup)
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        """The objects of (subject, predicate) for a predicate in _READ, in the graph's order."""
+        return self._by[predicate].get(subject, [])
+
+    def value(self, subject: Node, predicate: Node) -> Node | None:
+        """One object of (subject, predicate), as `Graph.value` gives it; None when there is none."""
+        found = self._by[predicate].get(subject)
+        return found[0] if found else None
+
+    def subjects(self, predicate: Node) -> Iterable[Node]:
+        """Every subject with this predicate (in _READ)."""
+        return self._by[predicate].keys()
 
     def core_class(self, cls: Node) -> tuple[str, int] | None:
         """(core class local name, distance) for an entity class, None for anything else."""
@@ -152,7 +184,7 @@ class _Reader:
     def entity_class(self, subject: Node) -> tuple[str, str] | None:
         """(kind, most specific class local name) if `subject` is an entity."""
         best: tuple[int, str, str] | None = None
-        for cls in self.graph.objects(subject, RDF.type):
+        for cls in self.objects(subject, RDF.type):
             core = self.core_class(cls)
             if core is None:
                 continue
@@ -166,31 +198,30 @@ class _Reader:
 
     def label(self, subject: Node) -> str:
         if subject not in self._labels:
-            text = _pick_literal(self.graph.objects(subject, RDFS.label))
+            text = _pick_literal(self.objects(subject, RDFS.label))
             if text is None:
-                text = _pick_literal(self.graph.objects(subject, SKOS.prefLabel))
+                text = _pick_literal(self.objects(subject, SKOS.prefLabel))
             self._labels[subject] = text if text is not None else local_name(subject)
         return self._labels[subject]
 
     def article(self, subject: Node) -> tuple[str, str, str]:
         """(title or id, source, ISO date) of an article."""
         if subject not in self._articles:
-            g = self.graph
             title = (
-                _pick_literal(g.objects(subject, DCTERMS.title))
-                or _pick_literal(g.objects(subject, DCTERMS.identifier))
-                or _pick_literal(g.objects(subject, PK.docId))
+                _pick_literal(self.objects(subject, DCTERMS.title))
+                or _pick_literal(self.objects(subject, DCTERMS.identifier))
+                or _pick_literal(self.objects(subject, PK.docId))
                 or local_name(subject)
             )
-            source = _pick_literal(g.objects(subject, DCTERMS.source)) or ""
-            date = g.value(subject, DCTERMS.date)
+            source = _pick_literal(self.objects(subject, DCTERMS.source)) or ""
+            date = self.value(subject, DCTERMS.date)
             self._articles[subject] = (title, source, _text(date) if date is not None else "")
         return self._articles[subject]
 
 
 def _entities(reader: _Reader) -> dict[Node, tuple[str, str]]:
     out: dict[Node, tuple[str, str]] = {}
-    for subject in set(reader.graph.subjects(RDF.type, None)):
+    for subject in reader.subjects(RDF.type):
         if isinstance(subject, URIRef):
             resolved = reader.entity_class(subject)
             if resolved is not None:
@@ -198,74 +229,83 @@ def _entities(reader: _Reader) -> dict[Node, tuple[str, str]]:
     return out
 
 
-def _event_subjects(graph: Graph) -> set[Node]:
-    return set(graph.subjects(PK.actor, None)) | set(graph.subjects(PK.directProperty, None))
+def _event_subjects(reader: _Reader) -> set[Node]:
+    return set(reader.subjects(PK.actor)) | set(reader.subjects(PK.directProperty))
+
+
+def _source(reader: _Reader, evidence: Node) -> Source:
+    """One evidence node as a Source (with its article's title, URL and date)."""
+    article = reader.value(evidence, PROV.wasQuotedFrom)
+    title, url, date = reader.article(article) if article is not None else ("", "", "")
+    hedged = reader.value(evidence, PK.hedged)
+    return Source(
+        article=str(article) if article is not None else "",
+        title=title,
+        url=url,
+        date=date,
+        sentence=_pick_literal(reader.objects(evidence, PK.sentence)) or "",
+        trigger=_pick_literal(reader.objects(evidence, PK.trigger)) or "",
+        hedged=bool(hedged.toPython()) if isinstance(hedged, Literal) else False,
+        start=_int(reader.value(evidence, PK.startChar), -1),
+    )
 
 
 def _sources(reader: _Reader, event: Node) -> tuple[Source, ...]:
-    g = reader.graph
     rows: dict[tuple[str, str, int], Source] = {}
-    quoted: set[Node] = set()
-    for ev in g.objects(event, PK.evidence):
-        sentence = _pick_literal(g.objects(ev, PK.sentence)) or ""
-        article = g.value(ev, PROV.wasQuotedFrom)
-        title, url, date = reader.article(article) if article is not None else ("", "", "")
-        if article is not None:
-            quoted.add(article)
-        hedged = g.value(ev, PK.hedged)
-        start = _int(g.value(ev, PK.startChar), -1)
-        src = Source(
-            article=str(article) if article is not None else "",
-            title=title,
-            url=url,
-            date=date,
-            sentence=sentence,
-            trigger=_pick_literal(g.objects(ev, PK.trigger)) or "",
-            hedged=bool(hedged.toPython()) if isinstance(hedged, Literal) else False,
-            start=start,
-        )
-        rows[(src.article, sentence, start)] = src
-    for article in g.objects(event, PROV.wasDerivedFrom):
-        if article in quoted:
+    quoted: set[str] = set()
+    for ev in reader.objects(event, PK.evidence):
+        src = _source(reader, ev)
+        if src.article:
+            quoted.add(src.article)
+        rows[(src.article, src.sentence, src.start)] = src
+    for article in reader.objects(event, PROV.wasDerivedFrom):
+        if str(article) in quoted:
             continue
         title, url, date = reader.article(article)
         rows[(str(article), "", -1)] = Source(str(article), title, url, date, "", "", False, -1)
     return tuple(sorted(rows.values(), key=lambda s: (s.date, s.title, s.article, s.start, s.sentence)))
 
 
+def _event_class(reader: _Reader, event: Node) -> tuple[str, str]:
+    """(event class local name, direct predicate local name) of an event."""
+    prop = reader.value(event, PK.directProperty)
+    cls = ""
+    for t in sorted(reader.objects(event, RDF.type), key=str):
+        if local_name(t) in _EVENT_PREDICATE:
+            cls = local_name(t)
+            break
+    predicate = local_name(prop) if prop is not None else _EVENT_PREDICATE.get(cls, "")
+    return cls or EVENT_CLASS.get(predicate, "Event"), predicate
+
+
+def _event_row(reader: _Reader, event: Node) -> EventRow:
+    cls, predicate = _event_class(reader, event)
+    actor = reader.value(event, PK.actor)
+    target = reader.value(event, PK.target)
+    destination = reader.value(event, PK.destination)
+    if target is None and predicate == "deployedTo":
+        target = destination
+    places = [p for p in (reader.value(event, PK.location), destination) if p is not None and p != target]
+    date = reader.value(event, PK.date)
+    return EventRow(
+        iri=str(event),
+        cls=cls,
+        predicate=predicate,
+        actor=str(actor) if actor is not None else "",
+        target=str(target) if target is not None else "",
+        actor_label=reader.label(actor) if actor is not None else "",
+        target_label=reader.label(target) if target is not None else "",
+        places=tuple(reader.label(p) for p in places),
+        date=_text(date) if date is not None else "",
+        confidence=max((_float(c) for c in reader.objects(event, PK.confidence)), default=0.0),
+        label=reader.label(event),
+        sources=_sources(reader, event),
+    )
+
+
 def _event_rows(reader: _Reader) -> Iterator[EventRow]:
-    g = reader.graph
-    for event in _event_subjects(g):
-        prop = g.value(event, PK.directProperty)
-        cls = ""
-        for t in sorted(g.objects(event, RDF.type), key=str):
-            if local_name(t) in _EVENT_PREDICATE:
-                cls = local_name(t)
-                break
-        predicate = local_name(prop) if prop is not None else _EVENT_PREDICATE.get(cls, "")
-        if not cls:
-            cls = EVENT_CLASS.get(predicate, "Event")
-        actor = g.value(event, PK.actor)
-        target = g.value(event, PK.target)
-        destination = g.value(event, PK.destination)
-        if target is None and predicate == "deployedTo":
-            target = destination
-        places = [p for p in (g.value(event, PK.location), destination) if p is not None and p != target]
-        date = g.value(event, PK.date)
-        yield EventRow(
-            iri=str(event),
-            cls=cls,
-            predicate=predicate,
-            actor=str(actor) if actor is not None else "",
-            target=str(target) if target is not None else "",
-            actor_label=reader.label(actor) if actor is not None else "",
-            target_label=reader.label(target) if target is not None else "",
-            places=tuple(reader.label(p) for p in places),
-            date=_text(date) if date is not None else "",
-            confidence=max((_float(c) for c in g.objects(event, PK.confidence)), default=0.0),
-            label=reader.label(event),
-            sources=_sources(reader, event),
-        )
+    for event in _event_subjects(reader):
+        yield _event_row(reader, event)
 
 
 def to_events(graph: Graph) -> list[EventRow]:
@@ -281,75 +321,55 @@ def _join(values: Iterable[str], sep: str = "; ") -> str:
 
 
 def _node_attrs(reader: _Reader, subject: Node, kind: str, cls: str, mentions: int) -> dict[str, object]:
-    g = reader.graph
-    wikidata = sorted(str(o) for o in g.objects(subject, OWL.sameAs) if str(o).startswith(str(WD)))
+    wikidata = sorted(str(o) for o in reader.objects(subject, OWL.sameAs) if str(o).startswith(str(WD)))
     return {
         "label": reader.label(subject),
         "kind": kind,
         "cls": cls,
         "iri": str(subject),
-        "aliases": _join(sorted(str(a) for a in g.objects(subject, SKOS.altLabel))),
+        "aliases": _join(sorted(str(a) for a in reader.objects(subject, SKOS.altLabel))),
         "wikidata": wikidata[0] if wikidata else "",
-        "operators": _join(sorted(reader.label(o) for o in g.objects(subject, PK.operatedBy))),
-        "iso2": _pick_literal(g.objects(subject, PK.isoAlpha2)) or "",
+        "operators": _join(sorted(reader.label(o) for o in reader.objects(subject, PK.operatedBy))),
+        "iso2": _pick_literal(reader.objects(subject, PK.isoAlpha2)) or "",
         "mentions": mentions,
     }
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
-    """Project the RDF graph onto entities and their relations; see docs/rdf-model.md for the input.
+def _relation_attrs(pred: str, rows: list[EventRow]) -> dict[str, object]:
+    """The events behind one (subject, predicate, object), aggregated onto its edge."""
+    rows.sort(key=lambda r: (r.date == "", r.date, r.iri))
+    sources = [src for r in rows for src in r.sources]
+    return {
+        "predicate": pred,
+        "kind": "relation",
+        "events": len(rows),
+        "dates": _join(sorted({r.date for r in rows if r.date})),
+        "confidence": max((r.confidence for r in rows), default=0.0),
+        "evidence": _join((src.sentence for src in sources), "\n"),
+        "articles": _join(src.title for src in sources),
+        "places": _join(sorted({p for r in rows for p in r.places})),
+    }
 
-    Nodes are keyed by IRI string; edges are keyed by predicate local name, one per
-    (subject, predicate, object), with the events behind a direct relation aggregated onto it.
-    """
-    reader = _Reader(graph)
-    entities = _entities(reader)
 
-    mentions: dict[Node, set[Node]] = defaultdict(set)
-    for article, entity in graph.subject_objects(PK.mentions):
-        mentions[entity].add(article)
-
-    out = nx.MultiDiGraph()
-    for subject in sorted(entities, key=str):
-        kind, cls = entities[subject]
-        out.add_node(str(subject), **_node_attrs(reader, subject, kind, cls, len(mentions.get(subject, ()))))
-
-    # (subject, predicate, object) → events standing for it
+def _relation_edges(reader: _Reader, entities: dict[Node, tuple[str, str]]) -> list[_Edge]:
+    """Direct relations between entities, stated or standing for events, with their events."""
     triples: dict[tuple[str, str, str], list[EventRow]] = {}
     for pred in DIRECT_PREDICATES:
-        for s, o in graph.subject_objects(PK[pred]):
+        for s, o in reader.graph.subject_objects(PK[pred]):
             if s in entities and o in entities:
                 triples.setdefault((str(s), pred, str(o)), [])
+    names = {str(e) for e in entities}
     for row in _event_rows(reader):
-        if row.predicate not in DIRECT_PREDICATES or not (
-            out.has_node(row.actor) and out.has_node(row.target)
-        ):
-            continue
-        triples.setdefault((row.actor, row.predicate, row.target), []).append(row)
+        if row.predicate in DIRECT_PREDICATES and row.actor in names and row.target in names:
+            triples.setdefault((row.actor, row.predicate, row.target), []).append(row)
+    return [(subj, obj, pred, _relation_attrs(pred, rows)) for (subj, pred, obj), rows in triples.items()]
 
-    edges: list[tuple[str, str, str, dict[str, object]]] = []
-    for (subj, pred, obj), rows in triples.items():
-        rows.sort(key=lambda r: (r.date == "", r.date, r.iri))
-        sources = [src for r in rows for src in r.sources]
-        edges.append(
-            (
-                subj,
-                obj,
-                pred,
-                {
-                    "predicate": pred,
-                    "kind": "relation",
-                    "events": len(rows),
-                    "dates": _join(sorted({r.date for r in rows if r.date})),
-                    "confidence": max((r.confidence for r in rows), default=0.0),
-                    "evidence": _join((src.sentence for src in sources), "\n"),
-                    "articles": _join(src.title for src in sources),
-                    "places": _join(sorted({p for r in rows for p in r.places})),
-                },
-            )
-        )
+
+def _fact_edges(reader: _Reader, entities: dict[Node, tuple[str, str]]) -> list[_Edge]:
+    """Entity facts (operatedBy, memberOf) as edges of kind "fact"."""
+    edges: list[_Edge] = []
     for pred in FACT_PREDICATES:
-        for s, o in graph.subject_objects(PK[pred]):
+        for s, o in reader.graph.subject_objects(PK[pred]):
             if s in entities and o in entities:
                 attrs: dict[str, object] = {
                     "predicate": pred,
@@ -362,7 +382,27 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
                     "places": "",
                 }
                 edges.append((str(s), str(o), pred, attrs))
+    return edges
 
+
+def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+    """Project the RDF graph onto entities and their relations; see docs/rdf-model.md for the input.
+
+    Nodes are keyed by IRI string; edges are keyed by predicate local name, one per
+    (subject, predicate, object), with the events behind a direct relation aggregated onto it.
+    """
+    reader = _Reader(graph)
+    entities = _entities(reader)
+    mentions: dict[Node, set[Node]] = defaultdict(set)
+    for article in reader.subjects(PK.mentions):
+        for entity in reader.objects(article, PK.mentions):
+            mentions[entity].add(article)
+
+    out = nx.MultiDiGraph()
+    for subject in sorted(entities, key=str):
+        kind, cls = entities[subject]
+        out.add_node(str(subject), **_node_attrs(reader, subject, kind, cls, len(mentions.get(subject, ()))))
+    edges = _relation_edges(reader, entities) + _fact_edges(reader, entities)
     for source, dest, key, data in sorted(edges, key=lambda e: (e[0], e[2], e[1])):
         if not out.has_edge(source, dest, key):
             out.add_edge(source, dest, key=key, **data)

@@ -250,7 +250,7 @@ def sigma_data(g: nx.MultiDiGraph) -> dict[str, Any]:
     }
     columns_n |= {key: _column(nodes, key) for key in ("mentions", "degree", "x", "y")}
     columns_n["cls"] = [cls_index[n["cls"]] for n in nodes]
-    columns_n["size"] = [round(1.5 + (n["size"] - 9) / 5, 1) for n in nodes]  # 1.5-6.7 px points
+    columns_n["size"] = [round(2 + (n["size"] - 9) * 6 / 26, 1) for n in nodes]  # 2-8 px points
     columns_e = {
         "from": [node_index[e["from"]] for e in edges],
         "to": [node_index[e["to"]] for e in edges],

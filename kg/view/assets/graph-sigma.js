@@ -29,7 +29,7 @@
     var ctx = canvas.getContext("2d"), hl = null;
     function at(id) {
       var d = sigma.getNodeDisplayData(id);
-      var p = sigma.graphToViewport({x: d.x, y: d.y});
+      var p = sigma.framedGraphToViewport({x: d.x, y: d.y});
       return {x: p.x, y: p.y, r: Math.max(3, sigma.scaleSize(d.size)), colour: d.color};
     }
     function edge(e) {
@@ -78,12 +78,8 @@
     sigma.on("clickNode", function (p) { events.click({node: p.node}); });
     sigma.on("clickStage", function () { events.click({}); });
     sigma.getCamera().on("updated", events.blur);
-    var first = true;
-    sigma.on("afterRender", function () {
-      if (!first) return;
-      first = false;
-      requestAnimationFrame(events.ready);  // the first frame has been handed to the compositor
-    });
+    // sigma drew once in its constructor; ready on the next frame, once that one is composited
+    requestAnimationFrame(events.ready);
   }
 
   // the items whose membership differs between two sets
@@ -102,7 +98,7 @@
       nodeProgramClasses: {point: KGSigma.NodePointProgram},
       edgeProgramClasses: {line: KGSigma.EdgeLineProgram},
       hideEdgesOnMove: true, renderEdgeLabels: false, enableEdgeEvents: false, zIndex: false,
-      labelRenderedSizeThreshold: 9, labelDensity: 0.5, minCameraRatio: 0.01, maxCameraRatio: 4,
+      labelRenderedSizeThreshold: 5, labelDensity: 0.4, labelGridCellSize: 120, minCameraRatio: 0.01, maxCameraRatio: 4,
       nodeReducer: function (id, attr) {
         if (st.hiddenN.has(id)) return Object.assign({}, attr, {hidden: true});
         if (st.fadedN.has(id)) return Object.assign({}, attr, {color: FADED_NODE, label: null});
@@ -131,7 +127,7 @@
       highlight: layer.set,
       focus: function (id) {
         var d = sigma.getNodeDisplayData(id);
-        sigma.getCamera().animate({x: d.x, y: d.y, ratio: Math.min(sigma.getCamera().ratio, 0.15)}, {duration: 350});
+        sigma.getCamera().animate({x: d.x, y: d.y, ratio: Math.min(sigma.getCamera().ratio, 0.3)}, {duration: 350});
       },
       fit: function () { sigma.getCamera().animatedReset({duration: 0}); },
       extras: {sigma: sigma, graph: graph}

@@ -250,6 +250,9 @@
     }
     state.fadedN = fadedN; state.fadedE = fadedE;
     renderer.setFaded(fadedN, fadedE);
+    var span = Math.max(1, lastDay - firstDay), fill = $("window-fill").style;
+    fill.left = (w ? (w[0] - firstDay) / span * 100 : 0) + "%";
+    fill.right = (w ? (lastDay - w[1]) / span * 100 : 0) + "%";
     $("window-label").textContent = hasDates
       ? (w ? KG.isoDay(w[0]) + " \u2013 " + KG.isoDay(w[1]) : data.dateRange[0] + " \u2013 " + data.dateRange[1] + " (all)")
       : "no dated events";
