@@ -11,7 +11,6 @@ import datetime as dt
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
@@ -27,6 +26,10 @@ DIRECT_PREDICATES = ("intercepted", "escorted", "deployedTo", "respondedTo")
 FACT_PREDICATES = ("operatedBy", "memberOf")
 
 _EVENT_PREDICATE = {cls: pred for pred, cls in EVENT_CLASS.items()}
+# hot-path terms, looked up once (a namespace attribute costs a call each time)
+_ACTOR, _TARGET, _DESTINATION, _LOCATION, _DATE = PK.actor, PK.target, PK.destination, PK.location, PK.date
+_CONFIDENCE, _EVIDENCE, _SENTENCE, _TRIGGER = PK.confidence, PK.evidence, PK.sentence, PK.trigger
+_HEDGED, _START, _DIRECT, _QUOTED = PK.hedged, PK.startChar, PK.directProperty, PROV.wasQuotedFrom
 #: (source, target, key, attributes) of one projected edge
 _Edge = tuple[str, str, str, dict[str, object]]
 
@@ -81,10 +84,8 @@ def _text(value: Node) -> str:
 
 
 def _float(value: Node | None, default: float = 0.0) -> float:
+    """A numeric literal as float (its lexical form: the same number as toPython, much cheaper)."""
     if isinstance(value, Literal):
-        py = value.toPython()
-        if isinstance(py, int | float | Decimal) and not isinstance(py, bool):
-            return float(py)
         try:
             return float(str(value))
         except ValueError:
@@ -104,8 +105,8 @@ def _int(value: Node | None, default: int = 0) -> int:
 def _pick_literal(values: Iterable[Node]) -> str | None:
     """Prefer untagged or English literals, then the smallest, so the choice is deterministic."""
     lits = [v for v in values if isinstance(v, Literal)]
-    if not lits:
-        return None
+    if len(lits) < 2:
+        return str(lits[0]) if lits else None
     lits.sort(key=lambda lit: (lit.language not in (None, "en"), lit.language or "", str(lit)))
     return str(lits[0])
 
@@ -132,6 +133,8 @@ class _Reader:
             for s, o in graph.subject_objects(predicate):
                 table.setdefault(s, []).append(o)
             self._by[predicate] = table
+        self._first: dict[Node, dict[Node, Node]] = {}
+        self._texts: dict[Node, str] = {}
         self._core_of: dict[Node, tuple[str, int] | None] = {}
         self._labels: dict[Node, str] = {}
         self._articles: dict[Node, tuple[str, str, str]] = {}
@@ -155,6 +158,19 @@ class _Reader:
         """One object of (subject, predicate), as `Graph.value` gives it; None when there is none."""
         found = self._by[predicate].get(subject)
         return found[0] if found else None
+
+    def text(self, value: Node) -> str:
+        """`_text(value)`, cached: a few thousand distinct dates stand for 100,000s of events."""
+        found = self._texts.get(value)
+        if found is None:
+            found = self._texts[value] = _text(value)
+        return found
+
+    def first(self, predicate: Node) -> dict[Node, Node]:
+        """subject → its first object of `predicate` (what `value` gives), as one dict."""
+        if predicate not in self._first:
+            self._first[predicate] = {s: objects[0] for s, objects in self._by[predicate].items()}
+        return self._first[predicate]
 
     def subjects(self, predicate: Node) -> Iterable[Node]:
         """Every subject with this predicate (in _READ)."""
@@ -235,25 +251,25 @@ def _event_subjects(reader: _Reader) -> set[Node]:
 
 def _source(reader: _Reader, evidence: Node) -> Source:
     """One evidence node as a Source (with its article's title, URL and date)."""
-    article = reader.value(evidence, PROV.wasQuotedFrom)
+    article = reader.first(_QUOTED).get(evidence)
     title, url, date = reader.article(article) if article is not None else ("", "", "")
-    hedged = reader.value(evidence, PK.hedged)
+    hedged = reader.first(_HEDGED).get(evidence)
     return Source(
         article=str(article) if article is not None else "",
         title=title,
         url=url,
         date=date,
-        sentence=_pick_literal(reader.objects(evidence, PK.sentence)) or "",
-        trigger=_pick_literal(reader.objects(evidence, PK.trigger)) or "",
+        sentence=_pick_literal(reader.objects(evidence, _SENTENCE)) or "",
+        trigger=_pick_literal(reader.objects(evidence, _TRIGGER)) or "",
         hedged=bool(hedged.toPython()) if isinstance(hedged, Literal) else False,
-        start=_int(reader.value(evidence, PK.startChar), -1),
+        start=_int(reader.first(_START).get(evidence), -1),
     )
 
 
 def _sources(reader: _Reader, event: Node) -> tuple[Source, ...]:
     rows: dict[tuple[str, str, int], Source] = {}
     quoted: set[str] = set()
-    for ev in reader.objects(event, PK.evidence):
+    for ev in reader.objects(event, _EVIDENCE):
         src = _source(reader, ev)
         if src.article:
             quoted.add(src.article)
@@ -268,9 +284,10 @@ def _sources(reader: _Reader, event: Node) -> tuple[Source, ...]:
 
 def _event_class(reader: _Reader, event: Node) -> tuple[str, str]:
     """(event class local name, direct predicate local name) of an event."""
-    prop = reader.value(event, PK.directProperty)
+    prop = reader.first(_DIRECT).get(event)
     cls = ""
-    for t in sorted(reader.objects(event, RDF.type), key=str):
+    types = reader.objects(event, RDF.type)
+    for t in sorted(types, key=str) if len(types) > 1 else types:
         if local_name(t) in _EVENT_PREDICATE:
             cls = local_name(t)
             break
@@ -280,25 +297,27 @@ def _event_class(reader: _Reader, event: Node) -> tuple[str, str]:
 
 def _event_row(reader: _Reader, event: Node) -> EventRow:
     cls, predicate = _event_class(reader, event)
-    actor = reader.value(event, PK.actor)
-    target = reader.value(event, PK.target)
-    destination = reader.value(event, PK.destination)
+    first, label = reader.first, reader.label
+    actor = first(_ACTOR).get(event)
+    target = first(_TARGET).get(event)
+    destination = first(_DESTINATION).get(event)
     if target is None and predicate == "deployedTo":
         target = destination
-    places = [p for p in (reader.value(event, PK.location), destination) if p is not None and p != target]
-    date = reader.value(event, PK.date)
+    location = first(_LOCATION).get(event)
+    places = [p for p in (location, destination) if p is not None and p != target]
+    date = first(_DATE).get(event)
     return EventRow(
         iri=str(event),
         cls=cls,
         predicate=predicate,
         actor=str(actor) if actor is not None else "",
         target=str(target) if target is not None else "",
-        actor_label=reader.label(actor) if actor is not None else "",
-        target_label=reader.label(target) if target is not None else "",
-        places=tuple(reader.label(p) for p in places),
-        date=_text(date) if date is not None else "",
-        confidence=max((_float(c) for c in reader.objects(event, PK.confidence)), default=0.0),
-        label=reader.label(event),
+        actor_label=label(actor) if actor is not None else "",
+        target_label=label(target) if target is not None else "",
+        places=tuple(label(p) for p in places),
+        date=reader.text(date) if date is not None else "",
+        confidence=max((_float(c) for c in reader.objects(event, _CONFIDENCE)), default=0.0),
+        label=label(event),
         sources=_sources(reader, event),
     )
 
