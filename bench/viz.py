@@ -10,7 +10,8 @@ other request aborted and measures, on the page's own clock (performance.now):
   sigma: the frame after its first render);
 - redraw: the camera panned on every animation frame for 2 s, full redraws with every edge;
   mean ms per frame and frames per second;
-- drag: a real mouse drag of the view (both renderers leave edges out while it moves);
+- drag: draws per second during a real mouse drag of the view (the renderer's own draw events;
+  sigma leaves edges out while the view moves, vis does so above its physics threshold);
 - click: pointerdown on a node to the first animation frame after its neighbourhood is highlighted.
 
 The first size is the baseline: the report prints each row's ratio against it. Results are
@@ -214,10 +215,10 @@ _PAN = """(ms) => new Promise((resolve) => {
   requestAnimationFrame(step);
 })"""
 
-#: Counts animation frames until stopped (for the mouse drag, which playwright drives).
+#: Counts the renderer's own draws until stopped (for the mouse drag, which playwright drives).
 _COUNT = """() => { window.__frames = {n: 0, t0: performance.now(), on: true};
-  (function tick() {
-    if (!window.__frames.on) return; window.__frames.n++; requestAnimationFrame(tick); })(); }"""
+  const count = () => { if (window.__frames.on) window.__frames.n++; };
+  if (kg.sigma) kg.sigma.on("afterRender", count); else kg.network.on("afterDrawing", count); }"""
 
 #: pointerdown on the drawing, then the first frame after kg.highlighted is set.
 _CLICK_PROBE = """() => { window.__bench = {};
@@ -268,8 +269,8 @@ def _drag_fps(page: Any) -> float:
     page.mouse.move(x, y)
     page.evaluate(_COUNT)
     page.mouse.down()
-    for i in range(40):
-        page.mouse.move(x + 6 * i, y - 3 * i)
+    for i in range(60):
+        page.mouse.move(x + 4 * i, y - 2 * i)
     page.mouse.up()
     frames, elapsed = page.evaluate(
         "() => { window.__frames.on = false;"

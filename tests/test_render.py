@@ -366,3 +366,11 @@ def test_render_timeline_and_graph_share_the_asset_set(tmp_path: Path) -> None:
     timeline = write_timeline(sample_graph(), tmp_path / "t.html").read_text()
     for shared in (asset_text("common.css"), asset_text("common.js")):
         assert shared in graph and shared in timeline
+
+
+def test_viz_cli_renderer_option(outdir: Path) -> None:
+    result = CliRunner().invoke(_cli(), ["viz", "-g", str(outdir), "--renderer", "sigma", "--no-timeline"])
+    assert result.exit_code == 0, result.output
+    assert _data((outdir / "graph.html").read_text())["renderer"] == "sigma"
+    result = CliRunner().invoke(_cli(), ["viz", "-g", str(outdir), "--renderer", "canvas"])
+    assert result.exit_code == 2 and "canvas" in result.output
