@@ -70,115 +70,131 @@ def _zipf(rng: np.random.Generator, items: list[URIRef], size: int) -> list[URIR
     return [items[i] for i in picks]
 
 
-def synthetic_graph(n_nodes: int, n_edges: int, seed: int = 1) -> Graph:
-    """RDF with about `n_nodes` entities whose projection has about `n_edges` edges."""
-    rng = np.random.default_rng(seed)
-    g = Graph(store="SimpleMemory")  # as `kg build` hands the union graph to the pages
-    add = g.add
-    for sub in _AIRCRAFT:
-        add((PK[sub], RDFS.subClassOf, PK.Aircraft))
-    for sub in _WEAPONS:
-        add((PK[sub], RDFS.subClassOf, PK.WeaponSystem))
-    n_nation = min(250, max(5, n_nodes // 20))
-    n_alliance = max(2, n_nodes // 400)
-    rest = n_nodes - n_nation - n_alliance
-    counts = {
-        "aircraft": int(rest * 0.45),
-        "weapon": int(rest * 0.17),
-        "base": int(rest * 0.17),
-        "sea": int(rest * 0.06),
-    }
-    counts["location"] = rest - sum(counts.values())
+class _Synthetic:
+    """Builds the synthetic graph step by step (the random draws in a fixed order, so one seed
+    gives one graph)."""
 
-    def entity(path: str, cls: URIRef, label: str) -> URIRef:
+    def __init__(self, n_nodes: int, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.g = Graph(store="SimpleMemory")  # as `kg build` hands the union graph to the pages
+        self.add = self.g.add
+        for sub in _AIRCRAFT:
+            self.add((PK[sub], RDFS.subClassOf, PK.Aircraft))
+        for sub in _WEAPONS:
+            self.add((PK[sub], RDFS.subClassOf, PK.WeaponSystem))
+        self._entities(n_nodes)
+        self.edges = 0
+        self.events = 0
+
+    def entity(self, path: str, cls: URIRef, label: str) -> URIRef:
         iri = ID[path]
-        add((iri, RDF.type, cls))
-        add((iri, RDFS.label, Literal(label)))
-        add((iri, SKOS.prefLabel, Literal(label)))
-        if rng.random() < 0.5:
-            add((iri, SKOS.altLabel, Literal(f"{label} alias")))
+        self.add((iri, RDF.type, cls))
+        self.add((iri, RDFS.label, Literal(label)))
+        self.add((iri, SKOS.prefLabel, Literal(label)))
+        if self.rng.random() < 0.5:
+            self.add((iri, SKOS.altLabel, Literal(f"{label} alias")))
         return iri
 
-    nations = [entity(f"nation/N{i}", PK.Nation, f"Nation {i}") for i in range(n_nation)]
-    alliances = [entity(f"alliance/a{i}", PK.Alliance, f"Alliance {i}") for i in range(n_alliance)]
-    aircraft = [
-        entity(f"aircraft/ac-{i}", PK[_AIRCRAFT[i % len(_AIRCRAFT)]], f"AC-{i}")
-        for i in range(counts["aircraft"])
-    ]
-    weapons = [entity(f"weapon/w{i}", PK[_WEAPONS[i % 2]], f"Weapon {i}") for i in range(counts["weapon"])]
-    bases = [entity(f"base/b{i}", PK.Base, f"Base {i}") for i in range(counts["base"])]
-    seas = [entity(f"sea/s{i}", PK.Sea, f"Sea {i}") for i in range(counts["sea"])]
-    places = [entity(f"location/l{i}", PK.Location, f"Place {i}") for i in range(counts["location"])]
+    def _entities(self, n_nodes: int) -> None:
+        n_nation = min(250, max(5, n_nodes // 20))
+        n_alliance = max(2, n_nodes // 400)
+        rest = n_nodes - n_nation - n_alliance
+        counts = {"aircraft": int(rest * 0.45), "weapon": int(rest * 0.17), "base": int(rest * 0.17)}
+        counts["sea"] = int(rest * 0.06)
+        counts["location"] = rest - sum(counts.values())
+        entity = self.entity
+        self.nations = [entity(f"nation/N{i}", PK.Nation, f"Nation {i}") for i in range(n_nation)]
+        self.alliances = [entity(f"alliance/a{i}", PK.Alliance, f"Alliance {i}") for i in range(n_alliance)]
+        self.aircraft = [
+            entity(f"aircraft/ac-{i}", PK[_AIRCRAFT[i % len(_AIRCRAFT)]], f"AC-{i}")
+            for i in range(counts["aircraft"])
+        ]
+        self.weapons = [
+            entity(f"weapon/w{i}", PK[_WEAPONS[i % 2]], f"Weapon {i}") for i in range(counts["weapon"])
+        ]
+        self.bases = [entity(f"base/b{i}", PK.Base, f"Base {i}") for i in range(counts["base"])]
+        self.seas = [entity(f"sea/s{i}", PK.Sea, f"Sea {i}") for i in range(counts["sea"])]
+        self.places = [entity(f"location/l{i}", PK.Location, f"Place {i}") for i in range(counts["location"])]
+        self.armed = self.aircraft + self.weapons
+        self.destinations = self.nations + self.bases + self.places + self.seas
 
-    edges = 0
-    for items in (aircraft, weapons, bases):
-        for item, nation in zip(items, _zipf(rng, nations, len(items)), strict=True):
-            add((item, PK.operatedBy, nation))
-            edges += 1
-    for nation in nations:
-        if rng.random() < 0.6:
-            add((nation, PK.memberOf, alliances[int(rng.integers(len(alliances)))]))
-            edges += 1
+    def facts(self) -> None:
+        for items in (self.aircraft, self.weapons, self.bases):
+            for item, nation in zip(items, _zipf(self.rng, self.nations, len(items)), strict=True):
+                self.add((item, PK.operatedBy, nation))
+                self.edges += 1
+        for nation in self.nations:
+            if self.rng.random() < 0.6:
+                self.add((nation, PK.memberOf, self.alliances[int(self.rng.integers(len(self.alliances)))]))
+                self.edges += 1
 
-    n_articles = max(10, n_edges // 3)
-    articles = []
-    for i in range(n_articles):
-        art = ID[f"article/{i:012x}"]
-        date = dt.date(2023, 1, 1) + dt.timedelta(days=int(rng.integers(0, 1000)))
-        add((art, RDF.type, PK.Article))
-        add((art, DCTERMS.title, Literal(f"Report {i} on posturing <b>&</b> patrols")))
-        add((art, DCTERMS.date, Literal(date.isoformat(), datatype=XSD.date)))
-        add((art, DCTERMS.source, Literal(f"https://news.example/{i}")))
-        articles.append((art, date))
+    def articles(self, n_articles: int) -> None:
+        self.article_dates = []
+        for i in range(n_articles):
+            art = ID[f"article/{i:012x}"]
+            date = dt.date(2023, 1, 1) + dt.timedelta(days=int(self.rng.integers(0, 1000)))
+            self.add((art, RDF.type, PK.Article))
+            self.add((art, DCTERMS.title, Literal(f"Report {i} on posturing <b>&</b> patrols")))
+            self.add((art, DCTERMS.date, Literal(date.isoformat(), datatype=XSD.date)))
+            self.add((art, DCTERMS.source, Literal(f"https://news.example/{i}")))
+            self.article_dates.append((art, date))
 
-    destinations = nations + bases + places + seas
-    seen: set[tuple[URIRef, str, URIRef]] = set()
-    event = 0
-    while edges < n_edges:
-        roll = rng.random()
+    def relation(self) -> tuple[str, URIRef, URIRef]:
+        """One random direct relation, skewed towards a few hubs."""
+        rng, roll = self.rng, self.rng.random()
         if roll < 0.35:
-            pred, s, o = "intercepted", *_zipf(rng, aircraft, 2)
-        elif roll < 0.55:
-            pred, s, o = "escorted", *_zipf(rng, aircraft, 2)
-        elif roll < 0.85:
-            pred = "deployedTo"
-            s = _zipf(rng, aircraft + weapons, 1)[0]
+            return "intercepted", *_zipf(rng, self.aircraft, 2)
+        if roll < 0.55:
+            return "escorted", *_zipf(rng, self.aircraft, 2)
+        if roll < 0.85:
+            s = _zipf(rng, self.armed, 1)[0]
             # half the deployments go somewhere rarely named, so few places stay unlinked
-            o = (
-                _zipf(rng, destinations, 1)[0]
-                if rng.random() < 0.5
-                else destinations[int(rng.integers(len(destinations)))]
-            )
-        else:
-            pred, s, o = "respondedTo", *_zipf(rng, nations, 2)
+            dest = self.destinations
+            o = _zipf(rng, dest, 1)[0] if rng.random() < 0.5 else dest[int(rng.integers(len(dest)))]
+            return "deployedTo", s, o
+        return "respondedTo", *_zipf(rng, self.nations, 2)
+
+    def event(self, pred: str, s: URIRef, o: URIRef) -> None:
+        """One event behind (s, pred, o), with its evidence sentence and article."""
+        add, rng = self.add, self.rng
+        ev = ID[f"event/{pred.lower()}/{self.events:012x}"]
+        art, date = self.article_dates[int(rng.integers(len(self.article_dates)))]
+        add((ev, RDF.type, _EVENT[pred]))
+        add((ev, PK.directProperty, PK[pred]))
+        add((ev, PK.actor, s))
+        add((ev, PK.destination if pred == "deployedTo" else PK.target, o))
+        add((ev, PK.date, Literal(date.isoformat(), datatype=XSD.date)))
+        add((ev, PK.confidence, Literal(f"0.{int(rng.integers(50, 99))}", datatype=XSD.decimal)))
+        if rng.random() < 0.4:
+            add((ev, PK.location, self.seas[int(rng.integers(len(self.seas)))] if self.seas else o))
+        evid = ID[f"evidence/{self.events:012x}/0-140"]
+        who, whom = s.rsplit("/", 1)[-1], o.rsplit("/", 1)[-1]
+        add((evid, PK.sentence, Literal(f"Officials said {who} {pred} {whom} near the border on Tuesday.")))
+        add((evid, PK.trigger, Literal(pred)))
+        add((evid, PROV.wasQuotedFrom, art))
+        add((ev, PK.evidence, evid))
+        add((ev, PROV.wasDerivedFrom, art))
+        add((art, PK.mentions, s))
+        add((art, PK.mentions, o))
+        self.events += 1
+
+
+def synthetic_graph(n_nodes: int, n_edges: int, seed: int = 1) -> Graph:
+    """RDF with about `n_nodes` entities whose projection has about `n_edges` edges."""
+    build = _Synthetic(n_nodes, seed)
+    build.facts()
+    build.articles(max(10, n_edges // 3))
+    seen: set[tuple[URIRef, str, URIRef]] = set()
+    while build.edges < n_edges:
+        pred, s, o = build.relation()
         if s == o or (s, pred, o) in seen:
             continue
         seen.add((s, pred, o))
-        add((s, PK[pred], o))
-        edges += 1
-        for _ in range(int(rng.geometric(0.7))):  # 1 event, sometimes more
-            ev = ID[f"event/{pred.lower()}/{event:012x}"]
-            art, date = articles[int(rng.integers(n_articles))]
-            add((ev, RDF.type, _EVENT[pred]))
-            add((ev, PK.directProperty, PK[pred]))
-            add((ev, PK.actor, s))
-            add((ev, PK.destination if pred == "deployedTo" else PK.target, o))
-            add((ev, PK.date, Literal(date.isoformat(), datatype=XSD.date)))
-            add((ev, PK.confidence, Literal(f"0.{int(rng.integers(50, 99))}", datatype=XSD.decimal)))
-            if rng.random() < 0.4:
-                add((ev, PK.location, seas[int(rng.integers(len(seas)))] if seas else o))
-            evid = ID[f"evidence/{event:012x}/0-140"]
-            who, whom = s.rsplit("/", 1)[-1], o.rsplit("/", 1)[-1]
-            sentence = f"Officials said {who} {pred} {whom} near the border on Tuesday."
-            add((evid, PK.sentence, Literal(sentence)))
-            add((evid, PK.trigger, Literal(pred)))
-            add((evid, PROV.wasQuotedFrom, art))
-            add((ev, PK.evidence, evid))
-            add((ev, PROV.wasDerivedFrom, art))
-            add((art, PK.mentions, s))
-            add((art, PK.mentions, o))
-            event += 1
-    return g
+        build.add((s, PK[pred], o))
+        build.edges += 1
+        for _ in range(int(build.rng.geometric(0.7))):  # 1 event, sometimes more
+            build.event(pred, s, o)
+    return build.g
 
 
 def _timed(func: Callable[[], Any]) -> tuple[Any, float]:

@@ -43,7 +43,7 @@ def read_graph(outdir: Path) -> Graph:
     default="auto",
     show_default=True,
     help="vis-network (shapes, physics) or sigma.js (WebGL, for big graphs); auto picks sigma above "
-    "2,000 entities.",
+    "1,000 entities.",
 )
 @click.option("--title", default=None, help="Page title [default: posture-kg: OUTDIR name].")
 @click.option("--timeline/--no-timeline", default=True, show_default=True, help="Also write timeline.html.")

@@ -30,6 +30,10 @@ _EVENT_PREDICATE = {cls: pred for pred, cls in EVENT_CLASS.items()}
 _ACTOR, _TARGET, _DESTINATION, _LOCATION, _DATE = PK.actor, PK.target, PK.destination, PK.location, PK.date
 _CONFIDENCE, _EVIDENCE, _SENTENCE, _TRIGGER = PK.confidence, PK.evidence, PK.sentence, PK.trigger
 _HEDGED, _START, _DIRECT, _QUOTED = PK.hedged, PK.startChar, PK.directProperty, PROV.wasQuotedFrom
+#: (article date, title, article IRI, start offset, sentence): one source of an event
+_Quote = tuple[str, str, str, int, str]
+#: (undated, date, event IRI, confidence, places, sources): what an edge needs of one event
+_EdgeEvent = tuple[bool, str, str, float, tuple[str, ...], list[_Quote]]
 #: (source, target, key, attributes) of one projected edge
 _Edge = tuple[str, str, str, dict[str, object]]
 
@@ -111,28 +115,14 @@ def _pick_literal(values: Iterable[Node]) -> str | None:
     return str(lits[0])
 
 
-#: The predicates the projection reads: each is scanned once, not looked up per subject.
-_READ = (
-    RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, OWL.sameAs,
-    DCTERMS.title, DCTERMS.identifier, DCTERMS.source, DCTERMS.date,
-    PK.docId, PK.isoAlpha2, PK.operatedBy, PK.mentions,
-    PK.directProperty, PK.actor, PK.target, PK.destination, PK.location, PK.date, PK.confidence,
-    PK.evidence, PROV.wasDerivedFrom, PK.sentence, PROV.wasQuotedFrom, PK.hedged, PK.startChar, PK.trigger,
-)  # fmt: skip
-
-
 class _Reader:
-    """Lookups over one graph: one scan per predicate read (subject → objects), class resolution,
-    labels and articles cached. At 2M triples, per-subject `graph.value` calls cost ten times more."""
+    """Lookups over one graph: each predicate read is scanned once, on first use, into a table
+    subject → objects; class resolution, labels and articles cached. At 2M triples, per-subject
+    `graph.value` calls cost several times more."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self._by: dict[Node, dict[Node, list[Node]]] = {}
-        for predicate in _READ:
-            table: dict[Node, list[Node]] = {}
-            for s, o in graph.subject_objects(predicate):
-                table.setdefault(s, []).append(o)
-            self._by[predicate] = table
         self._first: dict[Node, dict[Node, Node]] = {}
         self._texts: dict[Node, str] = {}
         self._core_of: dict[Node, tuple[str, int] | None] = {}
@@ -150,13 +140,25 @@ class _Reader:
                 if sub != sup and sup not in self._super[sub]:
                     self._super[sub].append(sup)
 
+    def table(self, predicate: Node) -> dict[Node, list[Node]]:
+        """subject → objects of `predicate`, in the graph's order (one scan, then cached)."""
+        found = self._by.get(predicate)
+        if found is None:
+            found = self._by[predicate] = {}
+            for s, o in self.graph.subject_objects(predicate):
+                if s in found:
+                    found[s].append(o)
+                else:
+                    found[s] = [o]
+        return found
+
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
-        """The objects of (subject, predicate) for a predicate in _READ, in the graph's order."""
-        return self._by[predicate].get(subject, [])
+        """The objects of (subject, predicate), in the graph's order."""
+        return self.table(predicate).get(subject, [])
 
     def value(self, subject: Node, predicate: Node) -> Node | None:
         """One object of (subject, predicate), as `Graph.value` gives it; None when there is none."""
-        found = self._by[predicate].get(subject)
+        found = self.table(predicate).get(subject)
         return found[0] if found else None
 
     def text(self, value: Node) -> str:
@@ -169,12 +171,12 @@ class _Reader:
     def first(self, predicate: Node) -> dict[Node, Node]:
         """subject → its first object of `predicate` (what `value` gives), as one dict."""
         if predicate not in self._first:
-            self._first[predicate] = {s: objects[0] for s, objects in self._by[predicate].items()}
+            self._first[predicate] = {s: objects[0] for s, objects in self.table(predicate).items()}
         return self._first[predicate]
 
     def subjects(self, predicate: Node) -> Iterable[Node]:
-        """Every subject with this predicate (in _READ)."""
-        return self._by[predicate].keys()
+        """Every subject with this predicate."""
+        return self.table(predicate).keys()
 
     def core_class(self, cls: Node) -> tuple[str, int] | None:
         """(core class local name, distance) for an entity class, None for anything else."""
@@ -354,33 +356,78 @@ def _node_attrs(reader: _Reader, subject: Node, kind: str, cls: str, mentions: i
     }
 
 
-def _relation_attrs(pred: str, rows: list[EventRow]) -> dict[str, object]:
+def _evidence_of(reader: _Reader, event: Node) -> list[_Quote]:
+    """An event's sources as (article date, title, article, start, sentence), in `_sources`' order."""
+    quoted_from, start_of = reader.first(_QUOTED), reader.first(_START)
+    rows: dict[tuple[str, str, int], _Quote] = {}
+    quoted: set[str] = set()
+    for evidence in reader.objects(event, _EVIDENCE):
+        article = quoted_from.get(evidence)
+        title, _url, date = reader.article(article) if article is not None else ("", "", "")
+        name = str(article) if article is not None else ""
+        if name:
+            quoted.add(name)
+        sentence = _pick_literal(reader.objects(evidence, _SENTENCE)) or ""
+        start = _int(start_of.get(evidence), -1)
+        rows[(name, sentence, start)] = (date, title, name, start, sentence)
+    for article in reader.objects(event, PROV.wasDerivedFrom):
+        if str(article) not in quoted:
+            title, _url, date = reader.article(article)
+            rows[(str(article), "", -1)] = (date, title, str(article), -1, "")
+    return sorted(rows.values())
+
+
+def _edge_events(reader: _Reader, names: set[str]) -> Iterator[tuple[tuple[str, str, str], _EdgeEvent]]:
+    """Each event between two entities, keyed by the (subject, predicate, object) it stands for;
+    the fields of EventRow that edges need, without building one (100,000s of events)."""
+    first = reader.first
+    actor_of, target_of, dest_of = first(_ACTOR), first(_TARGET), first(_DESTINATION)
+    location_of, date_of = first(_LOCATION), first(_DATE)
+    for event in _event_subjects(reader):
+        predicate = _event_class(reader, event)[1]
+        actor, target, destination = actor_of.get(event), target_of.get(event), dest_of.get(event)
+        if target is None and predicate == "deployedTo":
+            target = destination
+        if predicate not in DIRECT_PREDICATES or str(actor) not in names or str(target) not in names:
+            continue
+        places: list[str] = []
+        for place in (location_of.get(event), destination):
+            if place is not None and place is not target and place != target:
+                places.append(reader.label(place))
+        date = date_of.get(event)
+        day = reader.text(date) if date is not None else ""
+        confidence = max(map(_float, reader.objects(event, _CONFIDENCE)), default=0.0)
+        yield (
+            (str(actor), predicate, str(target)),
+            (day == "", day, str(event), confidence, tuple(places), _evidence_of(reader, event)),
+        )
+
+
+def _relation_attrs(pred: str, rows: list[_EdgeEvent]) -> dict[str, object]:
     """The events behind one (subject, predicate, object), aggregated onto its edge."""
-    rows.sort(key=lambda r: (r.date == "", r.date, r.iri))
-    sources = [src for r in rows for src in r.sources]
+    rows.sort(key=lambda r: r[:3])  # dated first, by date, then by event IRI
+    quotes = [quote for r in rows for quote in r[5]]
     return {
         "predicate": pred,
         "kind": "relation",
         "events": len(rows),
-        "dates": _join(sorted({r.date for r in rows if r.date})),
-        "confidence": max((r.confidence for r in rows), default=0.0),
-        "evidence": _join((src.sentence for src in sources), "\n"),
-        "articles": _join(src.title for src in sources),
-        "places": _join(sorted({p for r in rows for p in r.places})),
+        "dates": _join(sorted({r[1] for r in rows if r[1]})),
+        "confidence": max((r[3] for r in rows), default=0.0),
+        "evidence": _join((q[4] for q in quotes), "\n"),
+        "articles": _join(q[1] for q in quotes),
+        "places": _join(sorted({p for r in rows for p in r[4]})),
     }
 
 
 def _relation_edges(reader: _Reader, entities: dict[Node, tuple[str, str]]) -> list[_Edge]:
     """Direct relations between entities, stated or standing for events, with their events."""
-    triples: dict[tuple[str, str, str], list[EventRow]] = {}
+    triples: dict[tuple[str, str, str], list[_EdgeEvent]] = {}
     for pred in DIRECT_PREDICATES:
         for s, o in reader.graph.subject_objects(PK[pred]):
             if s in entities and o in entities:
                 triples.setdefault((str(s), pred, str(o)), [])
-    names = {str(e) for e in entities}
-    for row in _event_rows(reader):
-        if row.predicate in DIRECT_PREDICATES and row.actor in names and row.target in names:
-            triples.setdefault((row.actor, row.predicate, row.target), []).append(row)
+    for key, event in _edge_events(reader, {str(e) for e in entities}):
+        triples.setdefault(key, []).append(event)
     return [(subj, obj, pred, _relation_attrs(pred, rows)) for (subj, pred, obj), rows in triples.items()]
 
 
@@ -413,8 +460,8 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     reader = _Reader(graph)
     entities = _entities(reader)
     mentions: dict[Node, set[Node]] = defaultdict(set)
-    for article in reader.subjects(PK.mentions):
-        for entity in reader.objects(article, PK.mentions):
+    for article, mentioned in reader.table(PK.mentions).items():
+        for entity in mentioned:
             mentions[entity].add(article)
 
     out = nx.MultiDiGraph()

@@ -32,9 +32,11 @@ from kg.view.select import FocusError, resolve_focus, select
 
 __all__ = ["RENDERERS", "SIGMA_THRESHOLD", "FocusError", "layout", "resolve_focus", "select", "write_html"]
 
-#: Above this many nodes the page draws with sigma.js (WebGL): measured with bench/viz.py, where
-#: vis-network's first draw passes 2 s and a click takes over 100 ms (see bench/RESULTS.md).
-SIGMA_THRESHOLD = 2000
+#: Above this many nodes the page draws with sigma.js (WebGL). Measured with bench/viz.py (see
+#: bench/RESULTS.md): from about 1,000 nodes / 5,000 edges on, vis-network takes over 100 ms to
+#: highlight a click and over 33 ms per redraw (2,000: 180 ms and 80 ms), where sigma.js stays
+#: at 30-40 ms per click.
+SIGMA_THRESHOLD = 1000
 RENDERERS = ("auto", "vis", "sigma")
 _VIS_JS = ("lib", "vis-9.1.2", "vis-network.min.js")
 SIGMA_BUNDLE = "vendor/sigma-graphology.min.js"
