@@ -32,24 +32,36 @@
       var p = sigma.framedGraphToViewport({x: d.x, y: d.y});
       return {x: p.x, y: p.y, r: Math.max(3, sigma.scaleSize(d.size)), colour: d.color};
     }
-    function edge(e) {
+    function edge(e, busy) {
       var a = at(e.from), b = at(e.to), dx = b.x - a.x, dy = b.y - a.y, len = Math.sqrt(dx * dx + dy * dy);
-      ctx.strokeStyle = e.color; ctx.lineWidth = 2;
+      ctx.strokeStyle = e.color; ctx.lineWidth = busy ? 1 : 2;
       ctx.beginPath(); ctx.moveTo(a.x, a.y); ctx.lineTo(b.x, b.y); ctx.stroke();
-      if (len < b.r + 10) return;
+      if (busy || len < b.r + 10) return;
       var ux = dx / len, uy = dy / len, tx = b.x - ux * (b.r + 1), ty = b.y - uy * (b.r + 1), s = 9;
       ctx.fillStyle = e.color; ctx.beginPath(); ctx.moveTo(tx, ty);
       ctx.lineTo(tx - ux * s - uy * s * 0.5, ty - uy * s + ux * s * 0.5);
       ctx.lineTo(tx - ux * s + uy * s * 0.5, ty - uy * s - ux * s * 0.5);
       ctx.closePath(); ctx.fill();
     }
-    function node(id) {
+    function node(id, labelled) {
       var p = at(id);
       ctx.fillStyle = p.colour; ctx.strokeStyle = "#111111"; ctx.lineWidth = 1;
       ctx.beginPath(); ctx.arc(p.x, p.y, p.r, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+      if (!labelled) return;
       ctx.font = "12px system-ui, sans-serif"; ctx.textBaseline = "middle"; ctx.lineWidth = 3;
       ctx.strokeStyle = "#ffffff"; ctx.strokeText(model.nodeById[id].label, p.x + p.r + 3, p.y);
       ctx.fillStyle = "#222222"; ctx.fillText(model.nodeById[id].label, p.x + p.r + 3, p.y);
+    }
+    // a hub's neighbourhood can be thousands of entities: label the centre and its best-linked 25
+    function labelled(hl) {
+      var ids = Array.from(hl.nodes);
+      if (ids.length > 26) {
+        ids.sort(function (a, b) { return model.nodeById[b].degree - model.nodeById[a].degree; });
+        ids = ids.slice(0, 25);
+      }
+      var out = new Set(ids);
+      if (hl.center !== undefined) out.add(hl.center);
+      return out;
     }
     function draw() {
       var ratio = window.devicePixelRatio || 1, w = container.clientWidth, h = container.clientHeight;
@@ -61,8 +73,10 @@
       ctx.clearRect(0, 0, w, h);
       if (!hl) return;
       ctx.fillStyle = VEIL; ctx.fillRect(0, 0, w, h);
-      hl.edges.forEach(function (id) { edge(model.edgeById[id]); });
-      hl.nodes.forEach(node);
+      var busy = hl.edges.size > 300, names = labelled(hl);
+      hl.edges.forEach(function (id) { edge(model.edgeById[id], busy); });
+      hl.nodes.forEach(function (id) { if (!names.has(id)) node(id, false); });
+      names.forEach(function (id) { node(id, true); });
     }
     sigma.on("afterRender", draw);
     return {set: function (next) { hl = next; draw(); }, draw: draw};

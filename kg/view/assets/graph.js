@@ -124,7 +124,7 @@
       keepE.add(eid); keepN.add(edgeById[eid].from); keepN.add(edgeById[eid].to);
     });
     kg.highlighted = id;
-    kg.neighbourhood = {nodes: keepN, edges: keepE};
+    kg.neighbourhood = {nodes: keepN, edges: keepE, center: id};
     renderer.highlight(kg.neighbourhood);
   }
   function clearHighlight() { kg.highlighted = null; kg.neighbourhood = null; renderer.highlight(null); }
