@@ -71,6 +71,7 @@ def test_page_missing_asset_and_template_name_the_file() -> None:
 def test_page_csp_lists_every_script() -> None:
     csp = content_security_policy("a", "b")
     assert csp.count("'sha256-") == 2 and "'unsafe-inline'" not in csp.split("style-src")[0]
+    assert "script-src 'none';" in content_security_policy(), "a page without scripts runs none"
 
 
 def _strings(path: Path) -> list[str]:

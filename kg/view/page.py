@@ -71,7 +71,7 @@ def content_security_policy(*scripts: str) -> str:
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii") + "'"
         for s in scripts
-    )
+    ) or "'none'"
     return (
         f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
         "font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
