@@ -30,7 +30,11 @@ EdgeRow = dict[str, Any]
 
 
 def _split(value: object, sep: str = "; ") -> list[str]:
-    return [part for part in str(value or "").split(sep) if part]
+    """A joined projection attribute ("a; b") back into its parts (500,000 calls at 100,000 edges)."""
+    if not value:
+        return []
+    parts = (value if type(value) is str else str(value)).split(sep)
+    return parts if all(parts) else [part for part in parts if part]
 
 
 def node_rows(g: nx.MultiDiGraph, styles: Styles, positions: dict[str, tuple[float, float]]) -> list[NodeRow]:
