@@ -405,17 +405,24 @@ def _edge_events(reader: _Reader, names: set[str]) -> Iterator[tuple[tuple[str, 
 
 def _relation_attrs(pred: str, rows: list[_EdgeEvent]) -> dict[str, object]:
     """The events behind one (subject, predicate, object), aggregated onto its edge."""
-    rows.sort(key=lambda r: r[:3])  # dated first, by date, then by event IRI
-    quotes = [quote for r in rows for quote in r[5]]
+    if len(rows) == 1:  # most edges: one event, nothing to sort or merge
+        _undated, day, _iri, confidence, places, quotes = rows[0]
+        dates, place_set = ([day] if day else []), sorted(set(places))
+    else:
+        rows.sort(key=lambda r: r[:3])  # dated first, by date, then by event IRI
+        quotes = [quote for r in rows for quote in r[5]]
+        dates = sorted({r[1] for r in rows if r[1]})
+        confidence = max(r[3] for r in rows) if rows else 0.0
+        place_set = sorted({p for r in rows for p in r[4]})
     return {
         "predicate": pred,
         "kind": "relation",
         "events": len(rows),
-        "dates": _join(sorted({r[1] for r in rows if r[1]})),
-        "confidence": max((r[3] for r in rows), default=0.0),
+        "dates": _join(dates),
+        "confidence": confidence,
         "evidence": _join((q[4] for q in quotes), "\n"),
         "articles": _join(q[1] for q in quotes),
-        "places": _join(sorted({p for r in rows for p in r[4]})),
+        "places": _join(place_set),
     }
 
 
