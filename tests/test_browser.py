@@ -435,6 +435,32 @@ def test_browser_sigma_filters_search_and_highlight(
     opened.check_clean()
 
 
+@pytest.mark.parametrize("limit", [8000, 0], ids=["overlay", "webgl"])
+def test_browser_sigma_time_window_draws_either_way(
+    open_page: Callable[[Path], Opened], tmp_path: Path, limit: int
+) -> None:
+    """A narrow window is drawn on the 2D overlay; a wide one restyles sigma's WebGL items."""
+    opened = open_page(_graph_page(tmp_path, renderer="sigma"))
+    page = opened.page
+    _wait_ready(page)
+    colour = page.evaluate(f"kg.sigma.getNodeDisplayData({LT!r}).color")
+    page.evaluate(f"kg.data.overlayWindow = {limit}")
+    page.evaluate("kg.setWindow('2024-03-26', '2024-03-27')")
+    veil = page.evaluate(
+        """() => document.querySelector("#network canvas.kg-overlay").getContext("2d")
+          .getImageData(5, 5, 1, 1).data[3]"""
+    )
+    faded = page.evaluate(f"kg.sigma.getNodeDisplayData({LT!r}).color")
+    if limit:
+        assert veil > 150 and faded == colour, "overlay: veil over all, WebGL items untouched"
+    else:
+        assert veil == 0 and faded != colour, "WebGL: no veil, the entity outside the window restyled"
+    assert page.evaluate(f"kg.sigma.getNodeDisplayData({MIG!r}).color") != "#e4e4e8"
+    page.click("#window-all")
+    assert page.evaluate(f"kg.sigma.getNodeDisplayData({LT!r}).color") == colour
+    opened.check_clean()
+
+
 @pytest.mark.parametrize("renderer", ["vis", "sigma"])
 def test_browser_relation_list_opens_evidence_as_text(
     open_page: Callable[[Path], Opened], tmp_path: Path, renderer: str
