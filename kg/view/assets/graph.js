@@ -41,6 +41,8 @@
     m.nodes.forEach(function (n) { m.nodeById[n.id] = n; m.incident[n.id] = []; });
     m.edges.forEach(function (e) {
       e.days = e.dates.map(KG.dayNumber);
+      e.firstDay = e.days.length ? Math.min.apply(null, e.days) : NaN;
+      e.lastDay = e.days.length ? Math.max.apply(null, e.days) : NaN;
       m.edgeById[e.id] = e; m.incident[e.from].push(e.id);
       if (e.to !== e.from) m.incident[e.to].push(e.id);
     });
@@ -231,8 +233,11 @@
     if (a > b) { var t = a; a = b; b = t; }
     return a === 0 && b === lastDay - firstDay ? null : [firstDay + a, firstDay + b];
   }
-  function edgeInWindow(e, w) {
-    return e.days.some(function (d) { return d >= w[0] && d <= w[1]; });
+  function edgeInWindow(e, w) {  // 100,000 calls per move of a handle: bounds first, then each day
+    if (!(e.lastDay >= w[0] && e.firstDay <= w[1])) return false;
+    if (e.firstDay >= w[0] || e.lastDay <= w[1]) return true;
+    for (var i = 0; i < e.days.length; i++) if (e.days[i] >= w[0] && e.days[i] <= w[1]) return true;
+    return false;
   }
   function applyWindow() {
     var w = windowDays(), fadedN = new Set(), fadedE = new Set();
