@@ -55,6 +55,14 @@ class Lexicon:
     aircraft_words: dict[str, str]
     air_arms: frozenset[str]
     weapon_words: frozenset[str]
+    base_prefixes: frozenset[str]  # "RAF X", "CFB X"
+    base_titles: frozenset[str]  # "Naval Air Station X"
+    base_suffixes: dict[str, str]  # "X Air Base", "X AFB" (-> "Air Force Base" in the key)
+    base_words: frozenset[str]  # "X air base", "X airbase": lower-case base words after a name
+    name_particles: frozenset[str]  # "Tariq bin Ziyad", "Gioia del Colle"
+    sea_words: frozenset[str]  # "Sea of X", "Gulf of X"
+    water_words: frozenset[str]  # words that are no stem of "the X and Y seas"
+    time_words: frozenset[str]  # "the Baltic yesterday": a bare sea stem before a time word
     # triggers
     triggers: dict[str, TriggerWords]
     deploy: DeployWords
@@ -86,6 +94,7 @@ class Lexicon:
     cause_preps: frozenset[str]
     response_nouns: frozenset[str]
     for_cause_nouns: frozenset[str]
+    exchange_nouns: frozenset[str]  # "in return for": a response only with its "for"
     cause_nouns: frozenset[str]
     event_nouns: frozenset[str]
     event_pronouns: frozenset[str]
@@ -100,6 +109,7 @@ class Lexicon:
     quantity_heads: frozenset[str]
     org_heads: frozenset[str]
     military_nouns: frozenset[str]
+    ship_prefixes: frozenset[str]  # "USS Ronald Reagan": a named vessel is a unit
     pronouns: dict[str, str]
     possessive_pronouns: frozenset[str]
     definite_determiners: frozenset[str]

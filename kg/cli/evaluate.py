@@ -9,7 +9,7 @@ import click
 from rdflib import Graph
 
 from kg.cli.common import handle_errors
-from kg.evaluation.score import evaluate, format_scores, to_json
+from kg.evaluation.score import evaluate, format_scores, read_gold, to_json
 
 
 def _build(path: Path, *, model: str | None) -> Graph:
@@ -28,9 +28,16 @@ def _build(path: Path, *, model: str | None) -> Graph:
 @click.option(
     "--verbose", is_flag=True, help="List every missed and spurious entity and relation per article."
 )
+@click.option(
+    "--calibration",
+    is_flag=True,
+    help="Also print precision by confidence band (does confidence mean something?).",
+)
 @click.option("--model", default=None, help="spaCy pipeline to use (default: en_core_web_sm or its mirror).")
 @handle_errors
-def evaluate_command(articles: Path, gold: Path, as_json: bool, verbose: bool, model: str | None) -> None:
+def evaluate_command(
+    articles: Path, gold: Path, as_json: bool, verbose: bool, calibration: bool, model: str | None
+) -> None:
     """Score ARTICLES/STEM.txt against GOLD/STEM.json, with the rules of the shared score.py.
 
     Each article is built on its own, as `kg build ARTICLE -o DIR` would; precision, recall
@@ -41,6 +48,11 @@ def evaluate_command(articles: Path, gold: Path, as_json: bool, verbose: bool, m
     if report:
         click.echo("\n".join(report), err=True)
     click.echo(to_json(result.scores) if as_json else format_scores(result.scores))
+    if calibration:
+        from kg.evaluation.calibration import calibration as bands_of
+        from kg.evaluation.calibration import format_calibration
+
+        click.echo(format_calibration(bands_of(result.predicted, read_gold(gold))))
 
 
 @click.command("train-scorer")

@@ -133,20 +133,6 @@ def read_prediction(
     for g in graphs:
         for c, p in g.subject_objects(RDFS.subClassOf):
             parents[c].add(p)
-
-    def core_type(cls: Node) -> str | None:
-        seen: set[Node] = set()
-        todo = [cls]
-        while todo:
-            c = todo.pop()
-            if c in seen:
-                continue
-            seen.add(c)
-            if isinstance(c, URIRef) and local_name(c) in ENTITY_TYPES:
-                return local_name(c)
-            todo.extend(parents.get(c, ()))
-        return None
-
     labels: defaultdict[Node, set[str]] = defaultdict(set)
     for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
         for g in graphs:
@@ -155,9 +141,30 @@ def read_prediction(
     entities = []
     for node, names in labels.items():
         classes = {c for g in graphs for c in g.objects(node, RDF.type)}
-        types = {t for t in (core_type(c) for c in classes) if t}
+        types = {t for t in (_core_type(c, parents) for c in classes) if t}
         if types:
             entities.append(PredictedEntity(node, frozenset(names), sorted(types)[0]))
+    return entities, _relations(graph, graphs, labels)
+
+
+def _core_type(cls: Node, parents: Mapping[Node, set[Node]]) -> str | None:
+    """The scored class a class is, or is a subclass of (None when it is neither)."""
+    seen: set[Node] = set()
+    todo = [cls]
+    while todo:
+        c = todo.pop()
+        if c in seen:
+            continue
+        seen.add(c)
+        if isinstance(c, URIRef) and local_name(c) in ENTITY_TYPES:
+            return local_name(c)
+        todo.extend(parents.get(c, ()))
+    return None
+
+
+def _relations(
+    graph: Graph, graphs: tuple[Graph, ...], labels: Mapping[Node, set[str]]
+) -> list[PredictedRelation]:
     relations = []
     for g in graphs:
         for s, p, o in g:
@@ -167,7 +174,7 @@ def read_prediction(
                 relations.append(
                     PredictedRelation(frozenset(labels[s]), local_name(p), frozenset(labels[o]), s, o)
                 )
-    return entities, relations
+    return relations
 
 
 # ---------------------------------------------------------------- matching
@@ -322,6 +329,7 @@ class Evaluation:
 
     scores: Scores
     articles: tuple[ArticleScore, ...]
+    predicted: Mapping[str, Graph] = field(default_factory=dict)  # the graphs scored, by stem
 
     def report_lines(self, verbose: bool = False) -> list[str]:
         return [line for a in self.articles for line in a.report_lines(verbose)]
@@ -389,7 +397,7 @@ def score_articles(
             "by_predicate": {k: prf(c["tp"], c["fp"], c["fn"]) for k, c in sorted(rel_p.items())},
         },
     }
-    return Evaluation(scores, tuple(articles))
+    return Evaluation(scores, tuple(articles), predicted)
 
 
 def score_graphs(predicted: dict[str, Graph], gold: dict[str, Gold], ontology: Graph | None) -> Scores:

@@ -16,6 +16,7 @@ from kg.extract import modality
 from kg.extract.arguments import Frame, noun_frame, verb_frame
 from kg.extract.candidates import ACTOR_KINDS, Candidate, location_of
 from kg.extract.document import Argument, Document, RoleHint
+from kg.extract.nearby import nearest
 from kg.extract.phrases import children, entities_of, party_of
 from kg.lexicon import lexicon
 
@@ -60,6 +61,9 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
     if modality.denied(*frame.themes, *(frame.agents if frame.route != "passive" else ())):
         return
     actors, targets = _arguments(document, frame, predicate)
+    if not is_noun and frame.route != "passive":  # the parse lost a side: the nearest name on that side
+        actors = actors or nearest(document, trigger, "before", ACTOR_KINDS)
+        targets = targets or nearest(document, trigger, "after", ACTOR_KINDS)
     if not actors or not targets:
         return
     base = (0.8 if is_noun else 0.9) * (0.9 if not is_noun and modality.future(trigger) else 1.0)
@@ -69,6 +73,7 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
             if actor.kind not in ACTOR_KINDS or target.kind not in ACTOR_KINDS or actor.key == target.key:
                 continue
             confidence = base * (0.85 if actor.via_context or target.via_context else 1.0)
+            confidence *= 0.75 if "nearby" in {actor.how, target.how} else 1.0
             yield Candidate(predicate, actor, target, sent, trigger, frame.route, confidence, location)
 
 
@@ -104,26 +109,41 @@ def _arguments(document: Document, frame: Frame, predicate: str) -> tuple[list[A
     """Actors and targets; the side read first constrains the other (not the same key or party)."""
     if frame.route == "passive" or not frame.agents:
         named = [a for h in frame.agents for a in entities_of(document, h, allow_context=False)]
-        first = RoleHint(
-            "target", _other_party(document, predicate, named)
-        )  # "It was warned off by US pilots"
-        targets = [t for h in frame.themes for t in entities_of(document, h, hint=first)]
-        exclude = frozenset(t.key for t in targets)
-        hint = RoleHint("actor", _other_party(document, predicate, targets))
-        actors = [a for h in frame.agents for a in entities_of(document, h, exclude=exclude, hint=hint)]
+        targets = _read(
+            document, frame.themes, _hint("target", predicate, document, named)
+        )  # "It was warned off by"
+        actors = _read(document, frame.agents, _hint("actor", predicate, document, targets), _keys(targets))
         if not actors and targets:
             actors = _context_actor(document, frame.trigger, targets, frame.themes)
         return actors, targets
-    actors = [a for h in frame.agents for a in entities_of(document, h, hint=RoleHint("actor"))]
-    exclude = frozenset(a.key for a in actors)
-    hint = RoleHint("target", _other_party(document, predicate, actors))
-    targets = [t for h in frame.themes for t in entities_of(document, h, exclude=exclude, hint=hint)]
-    return actors, targets
+    actors = _read(document, frame.agents, RoleHint("actor"))
+    if (
+        not actors and frame.themes
+    ):  # an untyped actor ("Fighters were scrambled to ..."): its side from the target's
+        targets = _read(document, frame.themes, RoleHint("target"))
+        return _read(
+            document, frame.agents, _hint("actor", predicate, document, targets), _keys(targets)
+        ), targets
+    return actors, _read(document, frame.themes, _hint("target", predicate, document, actors), _keys(actors))
 
 
-def _other_party(document: Document, predicate: str, side: list[Argument]) -> str | None:
-    """An interceptor meets the other side; an escort may fly with its own (a joint formation)."""
-    return party_of(document, side[0]) if side and predicate == "intercepted" else None
+def _read(
+    document: Document, heads: tuple[Token, ...], hint: RoleHint, exclude: frozenset[str] = frozenset()
+) -> list[Argument]:
+    return [a for h in heads for a in entities_of(document, h, exclude=exclude, hint=hint)]
+
+
+def _hint(role: str, predicate: str, document: Document, other_side: list[Argument]) -> RoleHint:
+    """An interceptor meets the other side: a reference avoids what that side operates and, finding no
+    type, falls to a party other than that side's. An escort may fly with its own (a joint formation)."""
+    if predicate != "intercepted" or not other_side:
+        return RoleHint(role)
+    party = party_of(document, other_side[0])
+    return RoleHint(role, party, party)
+
+
+def _keys(args: list[Argument]) -> frozenset[str]:
+    return frozenset(a.key for a in args)
 
 
 def _context_actor(

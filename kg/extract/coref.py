@@ -50,6 +50,24 @@ def antecedents(
     return []
 
 
+def party_in_reach(
+    document: Document, head: Token, other_party: str, exclude: frozenset[str] = frozenset()
+) -> MentionSpan | None:
+    """The nation or alliance named last before `head` (in the reference window) that is not
+    the other side's: what an untyped "fighters" or an unresolved "them" belongs to."""
+    places = lexicon().place_preps
+    for m in document.window(_window_start(document, head), head.idx):
+        if m.kind not in {"Nation", "Alliance"} or m.key == other_party or m.key in exclude or m.heading:
+            continue
+        t = m.root
+        while t.dep_ == "conj" and t.head.i != t.i:
+            t = t.head
+        if t.dep_ == "pobj" and t.head.lower_ in places:
+            continue  # "flew between Yonaguni and Taiwan": a place, not a side
+        return m
+    return None
+
+
 def _passes(document: Document, hint: RoleHint | None) -> list[tuple[frozenset[str] | None, str | None]]:
     """(keys to prefer, party to avoid) for each search, most demanding first."""
     if hint is None:

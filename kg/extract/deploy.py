@@ -20,6 +20,7 @@ from kg.extract.arguments import Frame, adjacent_subject, is_passive, noun_frame
 from kg.extract.candidates import Candidate, location_of
 from kg.extract.destinations import destinations, place_arguments
 from kg.extract.document import Argument, Document
+from kg.extract.nearby import nearest
 from kg.extract.phrases import children, core_tokens, entities_of, prep_objects
 from kg.lexicon import lexicon
 
@@ -69,6 +70,9 @@ def deploy_candidates(document: Document, sent: Span, trigger: Token) -> Iterato
     themes, confidence = _themes(document, frame, verb_class, base)
     if verb_class == "host":  # "Y hosts US troops" is a standing presence; "Y hosts the F-35s" a deployment
         themes = [t for t in themes if t.kind in {"Aircraft", "WeaponSystem"}]
+    if not themes and verb_class in {"transitive", "unaccusative", "travel"}:
+        side = "after" if verb_class == "transitive" and frame.route != "passive" else "before"
+        themes = nearest(document, trigger, side, THEME_KINDS - {"Nation"})  # the parse lost the unit
     if not themes:
         return
     goals = _goals(document, frame, verb_class)
@@ -76,7 +80,11 @@ def deploy_candidates(document: Document, sent: Span, trigger: Token) -> Iterato
     for theme in themes:
         for goal in goals:
             if goal.key != theme.key:
-                c = confidence * (0.85 if theme.via_context else 1.0)
+                c = (
+                    confidence
+                    * (0.85 if theme.via_context else 1.0)
+                    * (0.75 if theme.how == "nearby" else 1.0)
+                )
                 yield Candidate("deployedTo", theme, goal, sent, trigger, frame.route, c, location)
 
 
@@ -97,7 +105,6 @@ def _state_frame(place: Token) -> Frame:
 
 def _themes(document: Document, frame: Frame, verb_class: str, base: float) -> tuple[list[Argument], float]:
     """What was deployed; a unit without a named type ("troops", "the carrier") stands for its nation."""
-    lex = lexicon()
     heads = list(frame.themes)
     if frame.route == "passive" and not _named(document, heads):
         heads += _some(adjacent_subject(frame.trigger))  # "..., B-52s were stationed in Saudi Arabia"
@@ -109,7 +116,7 @@ def _themes(document: Document, frame: Frame, verb_class: str, base: float) -> t
     if themes or not frame.themes:
         return _only_military(document, frame, verb_class, themes), base
     head = frame.themes[0]
-    if head.lemma_.lower() not in lex.military_nouns:
+    if not is_unit(head):
         return [], base
     deployers = frame.agents or _deployer(frame)
     parties = [replace(a, how="deployer") for h in deployers for a in entities_of(document, h) if a.is_party]
@@ -156,10 +163,19 @@ def _only_military(
     if not any(a.is_party for a in themes):
         return themes
     head = frame.themes[0]
-    military = head.lemma_.lower() in lexicon().military_nouns or any(
+    military = is_unit(head) or any(
         m.kind in {"Aircraft", "WeaponSystem"} for m in document.mentions_in(core_tokens(head))
     )
     return themes if military or document.mention_at(head) is not None else []
+
+
+def is_unit(head: Token) -> bool:
+    """A military unit or vessel without a named type: "troops", "two destroyers", "the USS Ronald Reagan"."""
+    lex = lexicon()
+    if head.lemma_.lower() in lex.military_nouns:
+        return True
+    words = [head, *(c for c in head.subtree if c.dep_ in {"compound", "appos", "nmod"})]
+    return any(t.text in lex.ship_prefixes or t.lemma_.lower() in lex.military_nouns for t in words)
 
 
 def _noun_owner(document: Document, noun: Token) -> list[Argument]:

@@ -74,7 +74,8 @@ class RoleHint:
     """
 
     role: str  # "actor" | "target"
-    other_party: str | None = None
+    other_party: str | None = None  # a reference avoids what this party operates
+    away_from: str | None = None  # a reference that finds no type falls to a party other than this
 
 
 @dataclass

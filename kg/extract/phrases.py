@@ -217,51 +217,78 @@ def _pp_tokens(head: Token, *preps: str) -> list[Token]:
 def _entities_of_head(
     document: Document, head: Token, exclude: frozenset[str], allow_context: bool, hint: RoleHint | None
 ) -> list[Argument]:
-    lex = lexicon()
+    """The entities one noun-phrase head names: a platform or place first, then by reference
+    ("the bombers" -> the type named before), then the parties it names, then references again."""
     own = document.mention_at(head)
     core = core_tokens(head)
     mentions = [m for m in document.mentions_in(core) if m.key not in exclude and not is_maker(m)]
     if own is not None and own.key not in exclude:
         mentions = [own, *[m for m in mentions if m is not own]]
-    specific = [m for m in mentions if m.kind in SPECIFIC_KINDS]
     parties = [m for m in mentions if m.kind in PARTY_KINDS]
-    named = [m for m in parties if m.form != "demonym"]
-    demonyms = [m for m in parties if m.form == "demonym"]
     operator = _owner(document, head, parties)
     count = count_of(head)
     coordinated = any(t.dep_ in {"cc", "conj"} for t in core if t.i != head.i)
-    if not specific:  # "a Philippine Air Force FA-50", parsed with the type in apposition
-        appositions = [t for c in children(head, "appos") for t in c.subtree]
-        specific = [
-            m for m in document.mentions_in(appositions) if m.kind in PLATFORM_KINDS and m.key not in exclude
-        ]
+    specific = [m for m in mentions if m.kind in SPECIFIC_KINDS] or _platforms_in_apposition(
+        document, head, exclude
+    )
     if specific:
         chosen = specific if coordinated else specific[:1]
         return [
             Argument(m.key, m.kind, head.i, count, operator if m.kind in PLATFORM_KINDS else None)
             for m in {m.key: m for m in chosen}.values()
         ]  # named in the phrase
-    category = lex.category_nouns.get(head.lower_)
+    category = lexicon().category_nouns.get(head.lower_)
     if category and allow_context and _is_definite(head) and operator is None:
         # "the bombers" refers back to a type; "the Russian aircraft" names its party, and stays at that level
         found = coref.antecedents(document, head, category, None, exclude, hint=hint)
         if found:
             return [Argument(m.key, m.kind, head.i, count, operator, True, "description") for m in found]
+    named = [m for m in parties if m.form != "demonym"]
+    demonyms = [m for m in parties if m.form == "demonym"]
     if named or demonyms:
         chosen = (named + demonyms) if coordinated else (named or demonyms)[:1]
         return [
             Argument(m.key, m.kind, head.i, count, how="demonym" if m.form == "demonym" else "name")
             for m in {m.key: m for m in chosen}.values()
         ]
+    return _parties_by_reference(document, head, exclude, allow_context, hint, operator, count)
+
+
+def _platforms_in_apposition(document: Document, head: Token, exclude: frozenset[str]) -> list[MentionSpan]:
+    """ "a Philippine Air Force FA-50", parsed with the type in apposition."""
+    appositions = [t for c in children(head, "appos") for t in c.subtree]
+    return [m for m in document.mentions_in(appositions) if m.kind in PLATFORM_KINDS and m.key not in exclude]
+
+
+def _parties_by_reference(
+    document: Document,
+    head: Token,
+    exclude: frozenset[str],
+    allow_context: bool,
+    hint: RoleHint | None,
+    operator: str | None,
+    count: int | None,
+) -> list[Argument]:
+    """A phrase that names no platform nor party: "fighters from NATO countries", "its jets",
+    "them", or an untyped "fighters" whose side is clear (`RoleHint.away_from`)."""
+    lex = lexicon()
+    category = lex.category_nouns.get(head.lower_)
     of_parties = [m for m in document.mentions_in(_pp_tokens(head, "of", "from")) if m.kind in PARTY_KINDS]
     of_parties = [m for m in of_parties if m.key not in exclude]
     if of_parties and (head.lower_ in lex.org_heads or category or head.lemma_.lower() in lex.military_nouns):
         return [Argument(of_parties[0].key, of_parties[0].kind, head.i, count, how="of-phrase")]
     if operator is not None and category:  # "its jets": the party the pronoun refers to
         return [Argument(operator, "Nation", head.i, count, how="possessive")]
-    if allow_context and head.pos_ == "PRON" and head.lower_ in lex.pronouns:
+    pronoun = head.pos_ == "PRON" and head.lower_ in lex.pronouns
+    if allow_context and pronoun:
         found = coref.antecedents(document, head, lex.pronouns[head.lower_], None, exclude, hint=hint)
-        return [Argument(m.key, m.kind, head.i, count, via_context=True, how="pronoun") for m in found]
+        if found:
+            return [Argument(m.key, m.kind, head.i, count, via_context=True, how="pronoun") for m in found]
+    if allow_context and (pronoun or category) and hint is not None and hint.away_from:
+        # "Fighters were scrambled to intercept them": no type to refer to, but the side is clear
+        party = coref.party_in_reach(document, head, hint.away_from, exclude)
+        if party is not None:
+            return [Argument(party.key, party.kind, head.i, count, via_context=True, how="party-in-reach")]
     return []
 
 

@@ -43,6 +43,8 @@ def response_kind(token: Token) -> str | None:
             return "noun"
         if _tit_for_tat_noun(token) and lemma in lex.event_nouns | lex.tit_for_tat_heads:
             return "noun"
+        if lemma in lex.exchange_nouns and token.head.lower_ == "in" and prep_objects(token, "for"):
+            return "noun"  # "opened fire in return for the shelling"
     return None
 
 
@@ -158,10 +160,11 @@ def _tit_for_tat_noun(noun: Token) -> bool:
 
 def _noun_candidates(document: Document, sent: Span, noun: Token) -> Iterator[Candidate]:
     """ "Russia's response to X", "in response to X", "was a response to X", "In reaction, Japan ..."."""
-    if modality.noun_blocked(noun):
+    if modality.noun_blocked(noun) or _under_blocked_verb(noun):
         return
     lex = lexicon()
-    target_preps = {"to", "against"} | ({"for"} if noun.lemma_.lower() in lex.for_cause_nouns else set())
+    by_cause = lex.for_cause_nouns | lex.exchange_nouns
+    target_preps = {"to", "against"} | ({"for"} if noun.lemma_.lower() in by_cause else set())
     objects = [o for word in target_preps for o in prep_objects(noun, word)]
     stimulus = [t for obj in objects for t in obj.subtree]
     if not stimulus and noun.dep_ == "dobj" and noun.head.lemma_.lower() in lex.elicit_verbs:
@@ -201,6 +204,14 @@ def _not_the_stimulus(
         return actors
     kept = [a for a in actors if a.key not in stimulus]
     return kept or earlier_actors(document, sent, frozenset(stimulus))
+
+
+def _under_blocked_verb(noun: Token) -> bool:
+    """ "it may even send bombers in reply": the act the response belongs to is only possible."""
+    if noun.dep_ != "pobj" or noun.head.dep_ != "prep":
+        return False
+    verb = noun.head.head  # a threat made in response is a response: only modality and negation count
+    return verb.pos_ in {"VERB", "AUX"} and modality.blocked(verb) in {"modal", "conditional", "negated"}
 
 
 def response_actor(document: Document, sent: Span, noun: Token) -> list[Argument]:
