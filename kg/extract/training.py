@@ -128,9 +128,12 @@ def relation_scores(corpus: Corpus, probabilities: Sequence[float], threshold: f
 
 
 def _fit(examples: list[Example], c_value: float) -> Any:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
+    try:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+    except ImportError as exc:
+        raise KgError(f"kg train-scorer needs scikit-learn ({exc}); pip install 'posture-kg[train]'") from exc
 
     model = make_pipeline(DictVectorizer(), LogisticRegression(C=c_value, max_iter=2000))
     model.fit([e.features for e in examples], [e.label for e in examples])
