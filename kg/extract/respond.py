@@ -269,13 +269,25 @@ def _governing_actor(document: Document, sent: Span, noun: Token) -> list[Argume
                     return actor_level(document, agents[0], sent)
             return actor_level(document, subject(governor), sent)
         if governor.pos_ in {"NOUN", "PROPN"}:
-            verb = governor.head if governor.dep_ in {"dobj", "nsubj", "attr"} else None
-            if verb is not None and verb.pos_ in {"VERB", "AUX"}:
-                return actor_level(document, subject(verb), sent)
-            return actor_level(document, governor, sent)
+            return _actor_of_act(document, sent, governor, noun)
     if noun.dep_ in {"attr", "acomp"} and head.pos_ in {"AUX", "VERB"}:
         return actor_level(document, subject(head), sent)
     return []
+
+
+def _actor_of_act(document: Document, sent: Span, act: Token, noun: Token) -> list[Argument]:
+    """The party of the act a response hangs on ("exercises in response to", "described the launch as
+    a scramble in response to"): never a party named inside the response phrase itself."""
+    lex = lexicon()
+    verb = act.head if act.dep_ in {"dobj", "nsubj", "attr"} else None
+    if verb is not None and verb.pos_ in {"VERB", "AUX"}:
+        return actor_level(document, subject(verb), sent)
+    if act.dep_ == "pobj" and act.head.lower_ == "as" and act.head.head.lemma_.lower() in lex.describe_verbs:
+        described = children(act.head.head, "dobj", "nsubjpass")  # "described the launch as a scramble"
+        if described:
+            return actor_level(document, described[0], sent)
+    inside = {t.i for t in noun.subtree}
+    return [a for a in actor_level(document, act, sent) if a.token not in inside]
 
 
 def tit_for_tat(document: Document, sent: Span) -> Iterator[Candidate]:
