@@ -183,13 +183,14 @@ def _context_actor(
 
 
 def _attribution_tokens(sent: Span) -> set[int]:
-    """ "according to U.S. reports", "U.S. officials said": who reports, not who acted."""
+    """ "according to U.S. reports", "U.S. officials said": who reports, not who acted. An armed force
+    or ministry reporting ("..., the German air force said") speaks of its own intercept and counts."""
     lex = lexicon()
     out: set[int] = set()
     for t in sent:
         according = t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to"
         speaker = t.dep_ == "nsubj" and t.head.lemma_.lower() in lex.speech_verbs
-        if according or speaker:
+        if (according or speaker) and t.lemma_.lower() not in lex.reporting_forces:
             out.update(x.i for x in t.subtree)
     return out
 
