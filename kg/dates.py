@@ -39,7 +39,8 @@ _MONTH = (
 )
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?\b")
-_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+#: An ISO date in running text; not after a sign or a digit ("-0044-03-15" is no AD date).
+_ISO = re.compile(r"(?<![\d\-+\u2212])(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _WEEKDAY = re.compile(
     r"\b((?i:on|last|this|early|late)\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
@@ -53,11 +54,13 @@ def parse_date(value: str) -> dt.date | None:
     time-zone conversion), because that is the date the publisher meant.
     """
     text = value.strip().lower()
-    if not text:
+    if not text or _SIGNED_YEAR.match(text):  # "-0044-03-15" is 44 BC, which dt.date cannot hold
         return None
     try:
         match = _META_ISO.match(text + " ") or _META_SLASH.match(text)
         if match:
+            if not _valid_time(text[match.end() - 1 :]):
+                return None  # "2021-03-15T25:61": the date is as doubtful as the time
             return dt.date(int(match[1]), int(match[2]), int(match[3]))
         text = _META_WEEKDAY.sub("", text)
         match = _META_MONTH_FIRST.match(text)
@@ -100,6 +103,26 @@ _META_SLASH = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 _META_MONTH_FIRST = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
 _META_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})\b")
 _META_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+")
+_SIGNED_YEAR = re.compile(r"[-+\u2212]\d")
+# What may follow an ISO date: nothing, or a time of day (and a zone) after "T" or a space.
+_TIME_LIKE = re.compile(r"[t\s]\s*\d{1,2}:")
+_TIME = re.compile(
+    r"[t\s]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
+    r"\s*(?:z|utc|gmt|[a-z]{3,4}|[+-]\d{2}(?::?\d{2})?)?\s*$"
+)
+
+
+def _valid_time(rest: str) -> bool:
+    """Whether what follows an ISO date is no time at all, or a real time of day ("25:61" is not)."""
+    if not _TIME_LIKE.match(rest):
+        return True
+    match = _TIME.match(rest)
+    if not match:
+        return False
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    if hour == 24:
+        return minute == 0 and second == 0
+    return hour < 24 and minute < 60 and second <= 60  # 60: a leap second
 
 
 def sentence_date(sentence: str, article_date: dt.date | None) -> dt.date | None:

@@ -67,6 +67,8 @@ class Gazetteer:
     sea_stems: dict[str, str] = field(default_factory=dict)
     #: nation iso2 -> entity key
     nations: dict[str, str] = field(default_factory=dict)
+    #: nation key -> its capital's normalised name (a capital named as a destination is a city)
+    capitals: dict[str, str] = field(default_factory=dict)
 
     def entity(self, key: str) -> Entity | None:
         return self.entities.get(key)
@@ -130,93 +132,115 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     for entry in raw["alliances"]:
         for iso in entry.get("members") or []:
             members.setdefault(iso, []).append(f"alliance:{entry['id']}")
-
     for entry in raw["nations"]:
-        key = nation_key(entry["iso2"])
-        names = list(_strings(entry, "aliases"))
-        demonyms = list(_strings(entry, "demonyms"))
-        metonyms = list(_strings(entry, "metonyms"))
-        gaz.nations[entry["iso2"].upper()] = key
-        gaz.entities[key] = Entity(
-            key=key,
-            kind="Nation",
-            label=entry["name"],
-            aliases=_unique([*names, *demonyms, *metonyms]),
-            wikidata=_wikidata(entry),
-            iso2=entry["iso2"].upper(),
-            iso3=(entry.get("iso3") or "").upper() or None,
-            member_of=tuple(sorted(members.get(entry["iso2"].upper(), []))),
-        )
-        gaz.surfaces += [Surface(n, key, "Nation") for n in [entry["name"], *names]]
-        gaz.surfaces += [Surface(n, key, "Nation", "demonym") for n in demonyms]
-        gaz.surfaces += [Surface(n, key, "Nation", "metonym") for n in metonyms]
-
+        _add_nation(gaz, entry, members)
     for entry in raw["alliances"]:
-        key = f"alliance:{entry['id']}"
-        aliases = list(_strings(entry, "aliases"))
-        gaz.entities[key] = Entity(
-            key=key, kind="Alliance", label=entry["name"], aliases=_unique(aliases), wikidata=_wikidata(entry)
-        )
-        gaz.surfaces += [Surface(n, key, "Alliance") for n in [entry["name"], *aliases]]
-
+        _add_named(gaz, entry, "alliance", "Alliance")
     for entry in raw["aircraft"]:
         _add_aircraft(gaz, entry)
-
     for entry in raw["weapons"]:
-        key = f"weapon:{entry['id']}"
-        aliases = list(_strings(entry, "aliases"))
-        kind = entry.get("kind") or "WeaponSystem"
-        gaz.entities[key] = Entity(
-            key=key,
-            kind="WeaponSystem",
-            cls=kind,
-            label=entry["name"],
-            aliases=_unique(aliases),
-            wikidata=_wikidata(entry),
-            operators=tuple(nation_key(i) for i in entry.get("operators") or []),
-        )
-        gaz.surfaces += [Surface(n, key, "WeaponSystem") for n in [entry["name"], *aliases]]
-        gaz.surfaces += [Surface(n, key, "WeaponSystem", "context") for n in _strings(entry, "context_names")]
-
+        _add_weapon(gaz, entry)
     for entry in raw["seas"]:
-        key = f"sea:{entry['id']}"
-        aliases = list(_strings(entry, "aliases"))
-        gaz.entities[key] = Entity(
-            key=key, kind="Sea", label=entry["name"], aliases=_unique(aliases), wikidata=_wikidata(entry)
-        )
-        for name in [entry["name"], *aliases]:
-            gaz.surfaces.append(Surface(name, key, "Sea", "bare" if " " not in name.strip() else "name"))
-        if entry.get("stem"):
-            gaz.sea_stems.setdefault(normalise(entry["stem"]), key)
-
+        _add_sea(gaz, entry)
     for entry in raw["bases"]:
-        key = f"base:{entry['id']}"
-        aliases = list(_strings(entry, "aliases"))
-        operator = entry.get("operator") or entry.get("country")
-        gaz.entities[key] = Entity(
-            key=key,
-            kind="Base",
-            label=entry["name"],
-            aliases=_unique(aliases),
-            wikidata=_wikidata(entry),
-            operators=(nation_key(operator),) if operator else (),
-            located_in=nation_key(entry["country"]) if entry.get("country") else None,
-        )
-        gaz.surfaces += [Surface(n, key, "Base") for n in [entry["name"], *aliases]]
-
+        _add_place(gaz, entry, "base", "Base")
     for entry in raw["locations"]:
-        key = f"location:{entry['id']}"
-        aliases = list(_strings(entry, "aliases"))
-        gaz.entities[key] = Entity(
-            key=key,
-            kind="Location",
-            label=entry["name"],
-            aliases=_unique(aliases),
-            wikidata=_wikidata(entry),
-            located_in=nation_key(entry["country"]) if entry.get("country") else None,
-        )
-        gaz.surfaces += [Surface(n, key, "Location") for n in [entry["name"], *aliases]]
+        _add_place(gaz, entry, "location", "Location")
     return gaz
+
+
+def _add_nation(gaz: Gazetteer, entry: dict, members: dict[str, list[str]]) -> None:
+    key = nation_key(entry["iso2"])
+    names = list(_strings(entry, "aliases"))
+    demonyms = list(_strings(entry, "demonyms"))
+    metonyms = list(_strings(entry, "metonyms"))
+    gaz.nations[entry["iso2"].upper()] = key
+    if metonyms:  # the first metonym is the capital ("Moscow"), the others seats of power
+        gaz.capitals[key] = normalise(metonyms[0])
+    gaz.entities[key] = Entity(
+        key=key,
+        kind="Nation",
+        label=entry["name"],
+        aliases=_unique([*names, *demonyms, *metonyms]),
+        wikidata=_wikidata(entry),
+        iso2=entry["iso2"].upper(),
+        iso3=(entry.get("iso3") or "").upper() or None,
+        member_of=tuple(sorted(members.get(entry["iso2"].upper(), []))),
+    )
+    gaz.surfaces += [Surface(n, key, "Nation") for n in [entry["name"], *names]]
+    gaz.surfaces += [Surface(n, key, "Nation", "demonym") for n in demonyms]
+    gaz.surfaces += [Surface(n, key, "Nation", "metonym") for n in metonyms]
+
+
+def _add_named(gaz: Gazetteer, entry: dict, prefix: str, kind: str) -> None:
+    key = f"{prefix}:{entry['id']}"
+    aliases = list(_strings(entry, "aliases"))
+    gaz.entities[key] = Entity(
+        key=key, kind=kind, label=entry["name"], aliases=_unique(aliases), wikidata=_wikidata(entry)
+    )
+    gaz.surfaces += [Surface(n, key, kind) for n in [entry["name"], *aliases]]
+
+
+def _add_weapon(gaz: Gazetteer, entry: dict) -> None:
+    key = f"weapon:{entry['id']}"
+    aliases = list(_strings(entry, "aliases"))
+    gaz.entities[key] = Entity(
+        key=key,
+        kind="WeaponSystem",
+        cls=entry.get("kind") or "WeaponSystem",
+        label=entry["name"],
+        aliases=_unique(aliases),
+        wikidata=_wikidata(entry),
+        operators=tuple(nation_key(i) for i in entry.get("operators") or []),
+    )
+    gaz.surfaces += [Surface(n, key, "WeaponSystem") for n in [entry["name"], *aliases]]
+    gaz.surfaces += [Surface(n, key, "WeaponSystem", "context") for n in _strings(entry, "context_names")]
+
+
+def _add_sea(gaz: Gazetteer, entry: dict) -> None:
+    key = f"sea:{entry['id']}"
+    aliases = list(_strings(entry, "aliases"))
+    gaz.entities[key] = Entity(
+        key=key, kind="Sea", label=entry["name"], aliases=_unique(aliases), wikidata=_wikidata(entry)
+    )
+    for name in [entry["name"], *aliases]:
+        gaz.surfaces.append(Surface(name, key, "Sea", "bare" if " " not in name.strip() else "name"))
+    if entry.get("stem"):
+        gaz.sea_stems.setdefault(normalise(entry["stem"]), key)
+
+
+def _add_place(gaz: Gazetteer, entry: dict, prefix: str, kind: str) -> None:
+    """A base (with the nation that operates it) or another named place, in its country."""
+    key = f"{prefix}:{entry['id']}"
+    aliases = list(_strings(entry, "aliases"))
+    operator = entry.get("operator") or entry.get("country") if kind == "Base" else None
+    gaz.entities[key] = Entity(
+        key=key,
+        kind=kind,
+        label=entry["name"],
+        aliases=_unique(aliases),
+        wikidata=_wikidata(entry),
+        operators=(nation_key(operator),) if operator else (),
+        located_in=nation_key(entry["country"]) if entry.get("country") else None,
+    )
+    gaz.surfaces += [Surface(n, key, kind) for n in [entry["name"], *aliases]]
+
+
+def _variant_aliases(entry: dict, variants: list[str]) -> dict[str, list[str]]:
+    """`variant_aliases`: variant -> other ways of writing that variant ("GR4 Tornado")."""
+    value = entry.get("variant_aliases") or {}
+    if not isinstance(value, dict):
+        raise GazetteerError(
+            f"aircraft entry {entry.get('id')!r}: variant_aliases must be an object "
+            "(variant -> list of other names)"
+        )
+    unknown = sorted(set(value) - set(variants))
+    if unknown:
+        raise GazetteerError(
+            f"aircraft entry {entry.get('id')!r}: variant_aliases names {unknown}, "
+            "which are not in its variants"
+        )
+    return {variant: list(_strings(value, variant)) for variant in value}
 
 
 def _add_aircraft(gaz: Gazetteer, entry: dict) -> None:
@@ -230,6 +254,7 @@ def _add_aircraft(gaz: Gazetteer, entry: dict) -> None:
     aliases = list(_strings(entry, "aliases"))
     manufacturers = list(_strings(entry, "manufacturers"))
     variants = list(_strings(entry, "variants"))
+    variant_aliases = _variant_aliases(entry, variants)
     wikidata = _wikidata(entry)
     gaz.entities[family_key] = Entity(
         key=family_key,
@@ -244,32 +269,26 @@ def _add_aircraft(gaz: Gazetteer, entry: dict) -> None:
         gaz.designations[normalise(written)] = family_key
     for variant in variants:
         key = aircraft_key_for(variant)
+        own = variant_aliases.get(variant, [])
         gaz.entities[key] = Entity(
             key=key,
             kind="Aircraft",
             cls=role,
             label=variant,
-            aliases=_unique(f"{m} {variant}" for m in manufacturers),
+            aliases=_unique([*own, *(f"{m} {variant}" for m in manufacturers)]),
             operators=operators,
             family=family_key,
         )
-        gaz.designations[normalise(variant)] = key
+        for written in [variant, *own]:
+            gaz.designations[normalise(written)] = key
 
-    for written, key in [
-        (designation, family_key),
-        *((a, family_key) for a in aliases),
-        *((v, aircraft_key_for(v)) for v in variants),
-    ]:
-        forms = [written, *(f"{m} {written}" for m in manufacturers)]
-        compact = written.replace("-", "")
-        if compact != written and len(compact) > 3:
-            forms.append(compact)
-        for form in forms:
-            gaz.surfaces.append(Surface(form, key, "Aircraft"))
-            gaz.surfaces.append(Surface(form + "s", key, "Aircraft"))
-        for name in [*names, *context]:
-            gaz.surfaces.append(Surface(f"{written} {name}", key, "Aircraft"))
-            gaz.surfaces.append(Surface(f"{written} {name}s", key, "Aircraft"))
+    written_forms = [
+        (designation, family_key, True),
+        *((a, family_key, True) for a in aliases),
+        *((v, aircraft_key_for(v), True) for v in variants),
+        *((a, aircraft_key_for(v), False) for v, own in variant_aliases.items() for a in own),
+    ]
+    gaz.surfaces += _aircraft_surfaces(written_forms, manufacturers, [*names, *context])
     for name in names:
         gaz.surfaces += [Surface(name, family_key, "Aircraft"), Surface(name + "s", family_key, "Aircraft")]
         for m in manufacturers:
@@ -279,6 +298,25 @@ def _add_aircraft(gaz: Gazetteer, entry: dict) -> None:
             Surface(name, family_key, "Aircraft", "context"),
             Surface(name + "s", family_key, "Aircraft", "context"),
         ]
+
+
+def _aircraft_surfaces(
+    written_forms: list[tuple[str, str, bool]], manufacturers: list[str], nicknames: list[str]
+) -> list[Surface]:
+    """Surfaces of each (written designation, key, takes nicknames): with a manufacturer, without the
+    dash, in the plural, and followed by a family nickname ("Tu-95MS Bear") where it takes one."""
+    out = []
+    for written, key, takes_nicknames in written_forms:
+        forms = [written, *(f"{m} {written}" for m in manufacturers)]
+        compact = written.replace("-", "")
+        if compact != written and len(compact) > 3:
+            forms.append(compact)
+        for form in forms:
+            out += [Surface(form, key, "Aircraft"), Surface(form + "s", key, "Aircraft")]
+        for name in nicknames if takes_nicknames else []:
+            with_name = f"{written} {name}"
+            out += [Surface(with_name, key, "Aircraft"), Surface(with_name + "s", key, "Aircraft")]
+    return out
 
 
 @lru_cache(maxsize=4)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import RDFS, Graph, Literal
+from rdflib.namespace import DCTERMS
 
 from kg.cli import main
 
@@ -153,3 +155,53 @@ def test_bad_input_ctrl_c_while_writing_the_store_keeps_the_previous_graph_and_t
     assert "extracted" in again.output and "graph unchanged" not in again.output
     graph = Graph().parse(out / "graph.ttl")
     assert any("Lithuania" in str(o) for o in graph.objects())
+
+
+PATRIOTS = "NATO deployed Patriot batteries."
+
+
+def _hostile_corpus(folder: Path) -> Path:
+    """Every character that once ended a build (and poisoned the cache for the next one)."""
+    folder.mkdir()
+    body = GOOD.split("\n\n", 1)[1]
+    (folder / "breaks.txt").write_text(
+        "title: Jets\x0cover the sea\n\n"
+        + body.replace(" by ", " by\x0b").replace(" over ", "\u2028over ")
+        + "\x85Officials\u2029said\x1bnothing\x7f more.",
+        encoding="utf-8",
+    )
+    wire = [
+        {"id": "title-newline", "title": "Two\nlines\r\nof title", "text": PATRIOTS},
+        {"id": "surrogate", "title": "Lone \ud800", "text": "Chinese J-16 jets shadowed a US P-8A \udfff."},
+        {"id": "nul", "text": "Japan scrambled F-15J\x00 fighters.\x0c"},
+    ]
+    # json.dumps writes control characters and surrogates as \\u escapes, as feeds do
+    (folder / "wire.jsonl").write_text("\n".join(json.dumps(record) for record in wire), encoding="utf-8")
+    (folder / "new\nline.txt").write_text(GOOD, encoding="utf-8")
+    return folder
+
+
+def test_bad_input_control_characters_and_surrogates_build_and_the_next_build_is_unaffected(tmp_path):
+    corpus = _hostile_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", str(corpus), "-o", str(out), "--no-html"])
+    assert result.exit_code == 0, result.output
+    assert f"{corpus}/wire.jsonl:2" in result.output and "surrogate" in result.output
+    graph = Graph().parse(out / "graph.ttl")
+    literals = [str(o) for o in graph.objects() if isinstance(o, Literal)]
+    assert not [
+        text for text in literals if re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]", text)
+    ]
+    titles = set(graph.objects(None, DCTERMS.title))
+    assert {Literal("Two lines  of title"), Literal("Jets over the sea"), Literal("Lone \ufffd")} <= titles
+    assert Literal(f"{corpus}/new\\nline.txt") in set(graph.objects(None, DCTERMS.source))
+    assert {"Patriot", "P-8A", "Tu-95MS"} <= {str(o) for o in graph.objects(None, RDFS.label)}
+
+    (corpus / "later.txt").write_text(
+        "NATO deployed Patriot batteries to Lithuania on Tuesday.", encoding="utf-8"
+    )
+    again = runner.invoke(main, ["build", str(corpus), "-o", str(out), "--no-html"])
+    assert again.exit_code == 0, again.output
+    assert "(1 extracted, 5 unchanged, 0 skipped)" in again.output
+    assert any("Lithuania" in str(o) for o in Graph().parse(out / "graph.ttl").objects())

@@ -294,3 +294,197 @@ def test_browser_timeline_offline_and_filters(
     assert page.evaluate("document.querySelectorAll('img').length") == 0
     page.screenshot(path=str(tmp_path / "timeline.png"), full_page=True)
     opened.check_clean()
+
+
+# ---------------------------------------------------------------- time window (both renderers)
+
+
+def _bright_edges(page: Any) -> list[str]:
+    """Predicates of the relations drawn in full colour: shown and not faded by the time window."""
+    return sorted(
+        page.evaluate(
+            "kg.model.edges.filter(e => !kg.state.hiddenE.has(e.id) && !kg.state.fadedE.has(e.id))"
+            ".map(e => e.predicate)"
+        )
+    )
+
+
+def _legend_counts(page: Any) -> dict[str, str]:
+    return dict(
+        page.evaluate(
+            "Array.from(document.querySelectorAll('#predicates .count'))"
+            ".map(c => [c.getAttribute('data-predicate'), c.textContent])"
+        )
+    )
+
+
+@pytest.mark.parametrize("renderer", ["vis", "sigma"])
+def test_browser_time_window_fades_edges_and_counts_follow(
+    open_page: Callable[[Path], Opened], tmp_path: Path, renderer: str
+) -> None:
+    opened = open_page(_graph_page(tmp_path, renderer=renderer, physics_threshold=0))
+    page = opened.page
+    _wait_ready(page)
+    everything = _bright_edges(page)
+    assert len(everything) == 7
+    assert _legend_counts(page)["intercepted"] == "1"
+    # the sample's events fall on 2024-03-26 (two) and 2024-04-01; the slider spans those 7 days
+    assert page.evaluate("[+document.getElementById('window-to').max]") == [6]
+    page.focus("#window-to")
+    for _ in range(6):  # the keyboard moves the end handle back to the first day, as a user would
+        page.keyboard.press("ArrowLeft")
+    _wait_until(
+        page, "document.getElementById('window-label').textContent === '2024-03-26 \u2013 2024-03-26'"
+    )
+    # in the window: the interception and the escort of 03-26; facts only between entities in it
+    assert _bright_edges(page) == ["escorted", "intercepted"]
+    counts = _legend_counts(page)
+    assert (
+        counts["respondedTo"] == "0 / 1" and counts["intercepted"] == "1" and counts["deployedTo"] == "0 / 1"
+    )
+    assert page.locator(".count[data-kind=Nation]").inner_text() == "0 / 3"
+    assert page.locator(".count[data-kind=Aircraft]").inner_text() == "2"
+    assert "2 entities, 2 relations in the window" in page.locator("#counts").inner_text()
+    page.focus("#window-from")
+    for _ in range(6):  # the start handle over the end one: the window is 04-01 alone
+        page.keyboard.press("ArrowRight")
+    _wait_until(
+        page, "document.getElementById('window-label').textContent.indexOf('2024-03-26 \u2013') === 0"
+    )
+    page.click("#window-all")
+    assert _bright_edges(page) == everything
+    page.screenshot(path=str(tmp_path / f"window-{renderer}.png"))
+    opened.check_clean()
+
+
+def test_browser_time_window_fades_the_drawing(open_page: Callable[[Path], Opened], tmp_path: Path) -> None:
+    opened = open_page(_graph_page(tmp_path, physics_threshold=0))
+    page = opened.page
+    _wait_ready(page)
+    lt, mig = _pixel(page, LT), _pixel(page, MIG)
+    page.evaluate("kg.setWindow('2024-03-26', '2024-03-27')")  # Lithuania's deployment is undated
+    page.wait_for_timeout(150)
+    after = _pixel(page, LT)
+    assert sum(after) > sum(lt) + 300, ("a faded entity is drawn pale", lt, after)
+    assert _pixel(page, MIG) == mig, "an entity in the window keeps its colour"
+    page.click("#window-all")
+    page.wait_for_timeout(150)
+    assert _pixel(page, LT) == lt
+    opened.check_clean()
+
+
+# ---------------------------------------------------------------- the big-graph renderer (sigma.js)
+
+
+def _sigma_point(page: Any, node: str) -> tuple[float, float]:
+    box = page.locator("#network").bounding_box()
+    p = page.evaluate("(id) => kg.sigma.framedGraphToViewport(kg.sigma.getNodeDisplayData(id))", node)
+    return box["x"] + p["x"], box["y"] + p["y"]
+
+
+def test_browser_sigma_page_draws_offline_in_webgl(
+    open_page: Callable[[Path], Opened], tmp_path: Path
+) -> None:
+    opened = open_page(_graph_page(tmp_path, renderer="sigma"))
+    page = opened.page
+    _wait_ready(page)
+    assert page.evaluate("kg.renderer") == "sigma"
+    assert page.evaluate("[kg.graph.order, kg.graph.size]") == [8, 7]
+    assert page.locator("#counts").inner_text() == "8 of 8 entities, 7 of 7 relations shown"
+    drawn = page.evaluate(
+        """() => { var c = document.querySelector("#network canvas.sigma-nodes"); if (!c) return -1;
+          var gl = c.getContext("webgl2") || c.getContext("webgl"); return gl ? 1 : 0; }"""
+    )
+    assert drawn == 1, "sigma draws its nodes on a WebGL canvas"
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.querySelectorAll('script').length") == 3  # data, sigma bundle, app
+    page.screenshot(path=str(tmp_path / "sigma.png"))
+    opened.check_clean()
+
+
+def test_browser_sigma_filters_search_and_highlight(
+    open_page: Callable[[Path], Opened], tmp_path: Path
+) -> None:
+    opened = open_page(_graph_page(tmp_path, renderer="sigma"))
+    page = opened.page
+    _wait_ready(page)
+    page.uncheck("input[data-kind=Aircraft]")
+    hidden = page.evaluate("kg.graph.nodes().filter(id => kg.sigma.getNodeDisplayData(id).hidden)")
+    assert set(hidden) == {MIG, B1}
+    page.click("#reset")
+    assert page.evaluate("kg.graph.nodes().filter(id => kg.sigma.getNodeDisplayData(id).hidden)") == []
+    page.fill("#search", "lancer")
+    page.press("#search", "Enter")
+    assert page.evaluate("kg.focused") == B1 and "B-1B" in page.locator("#details").inner_text()
+    page.wait_for_timeout(600)  # the camera animation
+    page.mouse.click(
+        5 + page.locator("#network").bounding_box()["x"], 5 + page.locator("#network").bounding_box()["y"]
+    )
+    assert page.evaluate("kg.highlighted") is None
+    page.click("#fit")
+    page.wait_for_timeout(400)  # two clicks within sigma's double-click time would zoom instead
+    page.mouse.click(*_sigma_point(page, MIG))
+    _wait_until(page, "kg.highlighted !== null")
+    assert page.evaluate("kg.highlighted") == MIG
+    assert set(page.evaluate("Array.from(kg.neighbourhood.nodes)")) == {MIG, B1, RU}
+    veil = page.evaluate(
+        """() => { var c = document.querySelector("#network canvas.kg-overlay");
+          var px = c.getContext("2d").getImageData(5, 5, 1, 1).data; return px[3]; }"""
+    )
+    assert veil > 150, "the overlay veils what is outside the neighbourhood"
+    opened.check_clean()
+
+
+@pytest.mark.parametrize("limit", [8000, 0], ids=["overlay", "webgl"])
+def test_browser_sigma_time_window_draws_either_way(
+    open_page: Callable[[Path], Opened], tmp_path: Path, limit: int
+) -> None:
+    """A narrow window is drawn on the 2D overlay; a wide one restyles sigma's WebGL items."""
+    opened = open_page(_graph_page(tmp_path, renderer="sigma"))
+    page = opened.page
+    _wait_ready(page)
+    colour = page.evaluate(f"kg.sigma.getNodeDisplayData({LT!r}).color")
+    page.evaluate(f"kg.data.overlayWindow = {limit}")
+    page.evaluate("kg.setWindow('2024-03-26', '2024-03-27')")
+    veil = page.evaluate(
+        """() => document.querySelector("#network canvas.kg-overlay").getContext("2d")
+          .getImageData(5, 5, 1, 1).data[3]"""
+    )
+    faded = page.evaluate(f"kg.sigma.getNodeDisplayData({LT!r}).color")
+    if limit:
+        assert veil > 150 and faded == colour, "overlay: veil over all, WebGL items untouched"
+    else:
+        assert veil == 0 and faded != colour, "WebGL: no veil, the entity outside the window restyled"
+    assert page.evaluate(f"kg.sigma.getNodeDisplayData({MIG!r}).color") != "#e4e4e8"
+    page.click("#window-all")
+    assert page.evaluate(f"kg.sigma.getNodeDisplayData({LT!r}).color") == colour
+    opened.check_clean()
+
+
+@pytest.mark.parametrize("renderer", ["vis", "sigma"])
+def test_browser_relation_list_opens_evidence_as_text(
+    open_page: Callable[[Path], Opened], tmp_path: Path, renderer: str
+) -> None:
+    """Big graphs draw edges too thin to click: an entity's details list its relations."""
+    opened = open_page(_graph_page(tmp_path, renderer=renderer, physics_threshold=0))
+    page = opened.page
+    _wait_ready(page)
+    page.fill("#search", "MiG-31")
+    page.press("#search", "Enter")
+    buttons = page.locator("#details ul.relations button")
+    assert buttons.count() == 3
+    page.locator("#details ul.relations button", has_text="intercepted").click()
+    details = page.locator("#details").inner_text()
+    assert XSS_SCRIPT in details and XSS_IMG in details and "Tass" in details
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    page.mouse.move(
+        *(
+            _sigma_point(page, MIG)
+            if renderer == "sigma"
+            else _dom_point(page, f"kg.network.getPosition({MIG!r})")
+        )
+    )
+    page.wait_for_selector("#tip:not([hidden])")
+    assert XSS_IMG in page.locator("#tip").inner_text()
+    opened.check_clean()

@@ -1,4 +1,4 @@
-"""Relation rules of kg.extract.rules, run on hand-built spaCy `Doc`s (no statistical model).
+"""Relation rules of kg.extract, run on hand-built spaCy `Doc`s (no statistical model).
 
 Each case writes a sentence's dependency parse out by hand (head index, dependency label,
 coarse and fine tag, lemma) and names its entities with their canonical keys, so a rule is
@@ -14,7 +14,8 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from kg.extract.rules import build_context, extract_relations
+from kg.extract.document import read_document
+from kg.extract.relations import extract_relations, operator_facts
 from kg.gazetteer import default_gazetteer
 from kg.nlp.pipeline import surface_forms
 from kg.records import Article
@@ -42,6 +43,12 @@ def forms(gaz):
     return surface_forms(gaz)
 
 
+def _document(doc, article, gaz, forms):
+    document = read_document(doc, article, gaz, forms)
+    document.operated_by = operator_facts(document)
+    return document
+
+
 def make_doc(vocab, rows: list[Row], ents: list[Ent]) -> Doc:
     """A parsed Doc from hand-written rows; a space follows every token but the one before a period."""
     words = [r[0] for r in rows]
@@ -67,7 +74,7 @@ def make_doc(vocab, rows: list[Row], ents: list[Ent]) -> Doc:
 
 def relations(doc: Doc, gaz, forms) -> set[tuple[str, str, str]]:
     article = Article(doc_id="rule", text=doc.text, date=ARTICLE_DATE)
-    ctx = build_context(doc, article, gaz, forms)
+    ctx = _document(doc, article, gaz, forms)
     return {(r.actor, r.predicate, r.target) for r in extract_relations(ctx)}
 
 
@@ -278,7 +285,7 @@ def test_extract_rules_block_non_events(vocab, gaz, forms, rows, ents):
 def test_extract_rules_location_and_evidence_come_from_the_clause(vocab, gaz, forms):
     doc = make_doc(vocab, ACTIVE, ACTIVE_ENTS)
     article = Article(doc_id="rule", text=doc.text, date=ARTICLE_DATE)
-    (relation,) = extract_relations(build_context(doc, article, gaz, forms))
+    (relation,) = extract_relations(_document(doc, article, gaz, forms))
     assert relation.location == "sea:sea-of-japan"
     assert relation.trigger == "intercepted"
     assert relation.evidence.text == doc.text
@@ -291,7 +298,7 @@ def test_extract_rules_location_and_evidence_come_from_the_clause(vocab, gaz, fo
 def test_extract_rules_agentless_passive_takes_the_previous_sentences_aircraft_less_surely(vocab, gaz, forms):
     with_agent = make_doc(vocab, PASSIVE, PASSIVE_ENTS)
     article = Article(doc_id="rule", text=with_agent.text, date=ARTICLE_DATE)
-    (direct,) = extract_relations(build_context(with_agent, article, gaz, forms))
+    (direct,) = extract_relations(_document(with_agent, article, gaz, forms))
     # "F-16 fighters were scrambled. The Tu-95MS bombers were escorted."
     rows: list[Row] = [
         ("F-16", 1, "compound", "PROPN", "NNP", "F-16"),
@@ -314,7 +321,7 @@ def test_extract_rules_agentless_passive_takes_the_previous_sentences_aircraft_l
         "The Tu-95MS bombers were escorted.",
     ]
     article = Article(doc_id="rule", text=agentless.text, date=ARTICLE_DATE)
-    (guessed,) = extract_relations(build_context(agentless, article, gaz, forms))
+    (guessed,) = extract_relations(_document(agentless, article, gaz, forms))
     assert (guessed.actor, guessed.predicate, guessed.target) == (
         "aircraft:f-16",
         "escorted",

@@ -156,6 +156,39 @@ def test_gazetteer_designations_map_family_and_variants_to_keys(tiny, written, k
     assert tiny.aircraft_key(written) == key
 
 
+def test_gazetteer_variant_aliases_name_the_variant_not_the_family(tmp_path):
+    tornado = {
+        "id": "panavia-tornado",
+        "designation": "Panavia Tornado",
+        "role": "AttackAircraft",
+        "variants": ["Tornado GR4", "Tornado F3"],
+        "variant_aliases": {"Tornado GR4": ["GR4 Tornado"]},
+        "manufacturers": [],
+        "context_names": ["Tornado"],
+        "operators": ["GB"],
+    }
+    gaz = load_gazetteer(write_gazetteer(tmp_path, aircraft=[tornado]))
+    variant = forms_of(gaz, "aircraft:tornado-gr4")
+    assert variant["GR4 Tornado"] == variant["GR4 Tornados"] == "name"
+    assert "GR4 Tornado Tornado" not in variant  # a written-out alias takes no family nickname
+    assert gaz.aircraft_key("GR4 Tornado") == "aircraft:tornado-gr4"
+    assert gaz.entity("aircraft:tornado-gr4").aliases == ("GR4 Tornado",)
+    assert gaz.entity("aircraft:tornado-f3").aliases == ()
+    assert forms_of(gaz, "aircraft:panavia-tornado")["Tornado"] == "context"
+
+
+@pytest.mark.parametrize(
+    ("variant_aliases", "message"),
+    [(["GR4 Tornado"], "must be an object"), ({"Tornado GR1": ["GR1 Tornado"]}, "not in its variants")],
+)
+def test_gazetteer_bad_variant_aliases_raise_an_error_naming_the_entry(tmp_path, variant_aliases, message):
+    entry = {"id": "panavia-tornado", "designation": "Panavia Tornado", "variants": ["Tornado GR4"]}
+    write_gazetteer(tmp_path, aircraft=[{**entry, "variant_aliases": variant_aliases}])
+    with pytest.raises(GazetteerError, match="panavia-tornado") as info:
+        load_gazetteer(tmp_path)
+    assert message in str(info.value)
+
+
 def test_gazetteer_seas_have_bare_stems_and_a_stem_lookup(tiny):
     assert forms_of(tiny, "sea:baltic-sea") == {"Baltic Sea": "name", "Baltic": "bare"}
     assert forms_of(tiny, "sea:sea-of-okhotsk") == {"Sea of Okhotsk": "name", "Okhotsk Sea": "name"}
@@ -257,6 +290,23 @@ def test_gazetteer_packaged_surfaces(packaged, text, key, form):
 )
 def test_gazetteer_packaged_designation_lookup(packaged, written, key):
     assert packaged.aircraft_key(written) == key
+
+
+def test_gazetteer_packaged_services_name_their_state_as_a_name_not_a_metonym(packaged):
+    """A service stands for its state as actor and as destination ("Patriots sent to the JASDF"
+    went to Japan): a metonym destination would be read as a city, so services are aliases."""
+    for text in ("Air Self-Defense Force", "JASDF", "Maritime Self-Defense Force", "Self-Defense Forces"):
+        assert Surface(text, "nation:JP", "Nation", "name") in packaged.surfaces
+
+
+def test_gazetteer_packaged_no_surface_names_two_entities(packaged):
+    """The entity ruler keeps one of two identical matches: a string shared by two entities
+    (say "Growler" for the EA-18G and for the S-400) would name whichever wins, anywhere."""
+    owners: dict[str, set[str]] = {}
+    for surface in packaged.surfaces:
+        owners.setdefault(surface.text, set()).add(surface.key)
+    shared = {text: sorted(keys) for text, keys in owners.items() if len(keys) > 1}
+    assert not shared, shared
 
 
 def test_gazetteer_packaged_coordinated_sea_stems(packaged):

@@ -33,6 +33,7 @@ AIRCRAFT_KEYS = {
     "designation",
     "role",
     "variants",
+    "variant_aliases",
     "manufacturers",
     "names",
     "context_names",
@@ -156,7 +157,8 @@ def test_wikidata_ids(path):
 @pytest.mark.parametrize("path", [AIRCRAFT, WEAPONS], ids=["aircraft", "weapons"])
 def test_operators_iso2(path):
     for e in _load(path):
-        assert e["operators"], e["id"]
+        # only civil airliners (transports flown by airlines of any state) leave operators empty
+        assert e["operators"] or e.get("role") == "TransportAircraft", e["id"]
         bad = [c for c in e["operators"] if not ISO2_RE.match(c)]
         assert not bad, (e["id"], bad)
         assert len(e["operators"]) == len(set(e["operators"])), e["id"]
@@ -175,8 +177,20 @@ def test_operators_exist_in_nations(path):
 
 
 def test_aircraft_names_claimed_once(aircraft):
-    bad = clashes(aircraft, "designation", AIRCRAFT_NAME_FIELDS)
+    with_variant_aliases = [
+        {**e, "variant_alias_names": [a for names in e["variant_aliases"].values() for a in names]}
+        for e in aircraft
+    ]
+    bad = clashes(with_variant_aliases, "designation", (*AIRCRAFT_NAME_FIELDS, "variant_alias_names"))
     assert not bad, bad
+
+
+def test_aircraft_variant_aliases_belong_to_listed_variants(aircraft):
+    for e in aircraft:
+        assert isinstance(e["variant_aliases"], dict), e["id"]
+        assert set(e["variant_aliases"]) <= set(e["variants"]), e["id"]
+        for names in e["variant_aliases"].values():
+            assert names and all(isinstance(n, str) and n.strip() == n and n for n in names), e["id"]
 
 
 def test_weapon_names_claimed_once(weapons):
@@ -230,7 +244,7 @@ def test_spot_checks_aircraft(aircraft):
     assert a["mq-9"]["role"] == "UnmannedAircraft"
     assert a["ah-64"]["role"] == "Helicopter"
     assert "Typhoon" in a["eurofighter-typhoon"]["context_names"]
-    for fid in ("rafale", "gripen", "tornado", "mirage-2000", "su-30", "tu-160", "rc-135", "j-20"):
+    for fid in ("rafale", "gripen", "panavia-tornado", "mirage-2000", "su-30", "tu-160", "rc-135", "j-20"):
         assert fid in a, fid
 
 

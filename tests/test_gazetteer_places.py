@@ -269,6 +269,9 @@ def test_seas() -> None:
     assert by["Sea of Japan"]["stem"] == "Japan"
     assert "Pacific" in by["Pacific Ocean"]["aliases"]
     assert "Arabian Gulf" in by["Persian Gulf"]["aliases"]
+    yucatan = by["Yucatán Channel"]
+    assert yucatan["kind"] == "channel" and "Yucatan Channel" in yucatan["aliases"]
+    assert "West Sea" in by["Yellow Sea"]["aliases"]
     assert not any(norm(a) == "gulf" for e in es for a in e["aliases"])
     kinds = {e["kind"] for e in es}
     assert {"ocean", "sea", "strait", "gulf", "bay", "channel"} <= kinds
@@ -300,6 +303,13 @@ def test_bases(iso2s: set[str]) -> None:
     assert "Engels-2" in by["Engels Air Base"]["aliases"]
     assert "Orland" in by["Ørland Air Station"]["aliases"]
     assert by["Khmeimim Air Base"]["operator"] == "RU" and by["Khmeimim Air Base"]["country"] == "SY"
+    # a bare place name only where the place is known for its base, never for a large city
+    assert {"Bodø", "Bodo"} <= set(by["Bodø Air Station"]["aliases"])
+    assert "Yokosuka" in by["Fleet Activities Yokosuka"]["aliases"]
+    assert "Srinagar" not in by["Srinagar Air Force Station"]["aliases"]
+    assert "Diyarbakır" not in by["Diyarbakır Air Base"]["aliases"]
+    guantanamo = by["Naval Station Guantanamo Bay"]
+    assert (guantanamo["country"], guantanamo["operator"]) == ("CU", "US")
 
 
 # ----------------------------------------------------------------------------- locations
@@ -318,3 +328,6 @@ def test_locations(iso2s: set[str]) -> None:
     for needed in ("okinawa", "hokkaido", "kaliningrad", "crimea", "alaska", "svalbard", "greenland"):
         assert needed in by
     assert "Kurils" in by["kuril-islands"]["aliases"]
+    assert by["curacao"]["country"] == "NL" and "Curacao" in by["curacao"]["aliases"]
+    assert by["ladakh"]["country"] == "IN"
+    assert by["kashmir"]["country"] is None  # disputed: no state claimed for it

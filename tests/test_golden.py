@@ -37,9 +37,10 @@ def test_golden_examples_graph_is_isomorphic_to_the_stored_one(tmp_path: Path) -
         _, only_new, only_old = graph_diff(to_isomorphic(new), to_isomorphic(old))
         added = sorted(only_new.serialize(format="nt").splitlines())[:10]
         removed = sorted(only_old.serialize(format="nt").splitlines())[:10]
+        summary = f"{len(only_new)} triples added, {len(only_old)} removed"
+        summary += " (rerun with KG_UPDATE_GOLDEN=1 if intended)"
         pytest.fail(
-            f"graph of examples/articles changed: {len(only_new)} triples added, {len(only_old)} removed "
-            f"(rerun with KG_UPDATE_GOLDEN=1 if intended)\n+ "
+            f"graph of examples/articles changed: {summary}\n+ "
             + "\n+ ".join(added)
             + "\n- "
             + "\n- ".join(removed)

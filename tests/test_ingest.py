@@ -414,7 +414,7 @@ def test_ingest_jsonl_empty_file(tmp_path: Path) -> None:
 
 
 def test_ingest_jsonl_overlong_line_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kg.text.readers.MIN_FILE_LIMIT", 0)  # the floor for real use is 64 MiB
+    monkeypatch.setattr("kg.text.limits.MIN_FILE_LIMIT", 0)  # the floor for real use is 64 MiB
     lines = [json.dumps({"text": "x" * 400}), json.dumps({"text": "short"})]
     path = write(tmp_path / "f.jsonl", "\n".join(lines))
     records = read(path, max_chars=5)  # 250 bytes a line at most
@@ -575,7 +575,7 @@ def test_ingest_split_text_bounded_and_lossless(text: str) -> None:
 
 
 def test_ingest_file_too_large_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kg.text.readers.MIN_FILE_LIMIT", 0)  # the floor for real use is 64 MiB
+    monkeypatch.setattr("kg.text.limits.MIN_FILE_LIMIT", 0)  # the floor for real use is 64 MiB
     path = write(tmp_path / "big.txt", "a" * 600)
     (record,) = read(path, max_chars=10)
     assert isinstance(record, Skipped) and "too large" in record.reason

@@ -242,3 +242,35 @@ def test_nlp_newline_starts_a_sentence(nlp):
         "Russian Bombers Near Alaska",
         "Two Tu-95MS bombers flew near Alaska.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "key"),
+    [
+        ("Two Apache attack helicopters landed at the base.", "Apache", "aircraft:ah-64"),
+        ("Italian Typhoons flew over Sicily.", "Typhoons", "aircraft:eurofighter-typhoon"),
+        ("Il-38s patrolled the Atlantic, Pacific and Arctic oceans.", "Arctic", "sea:arctic-ocean"),
+    ],
+)
+def test_nlp_context_names_and_coordinated_oceans(text: str, name: str, key: str) -> None:
+    """An ordinary-word name counts with an aircraft word after its modifiers, or in the plural after a
+    demonym; "the X, Y and Z oceans" names each ocean."""
+    doc = load_pipeline()(text)
+    assert (name, key) in {(e.text.split()[0], e.ent_id_) for e in doc.ents}
+
+
+def test_nlp_the_russian_bear_is_no_aircraft() -> None:
+    doc = load_pipeline()("Analysts say the Russian bear is waking up.")
+    assert not [e for e in doc.ents if e.label_ == "Aircraft"]
+
+
+def test_nlp_a_pipeline_for_a_given_gazetteer_is_loaded_once() -> None:
+    from kg.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    assert load_pipeline(gazetteer=gaz) is load_pipeline(gazetteer=gaz)
+
+
+def test_nlp_designations_written_in_capitals_are_found() -> None:
+    doc = load_pipeline()("Two SU-30MKI jets escorted the IL-76 to Agra.")
+    assert {e.ent_id_ for e in doc.ents} >= {"aircraft:su-30mki", "aircraft:il-76"}

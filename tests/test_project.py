@@ -283,3 +283,26 @@ def test_project_events_in_date_order() -> None:
     )
     deploy = next(r for r in rows if r.predicate == "deployedTo")
     assert deploy.target_label == "Lithuania" and deploy.places == ()
+
+
+def test_project_edges_agree_with_event_rows() -> None:
+    """to_networkx aggregates events on its own fast path; it must tell what to_events tells."""
+    g = sample_graph(xss=True)
+    art = _article(g, "a3", "Third", "2024-05-01")
+    _event(
+        g, "i3", PK.Interception, "intercepted", ID["aircraft/mig-31"], ID["aircraft/b-1b"], art, "Once more."
+    )
+    out = to_networkx(g)
+    rows = to_events(g)
+    for s, o, key, data in out.edges(keys=True, data=True):
+        if data["kind"] != "relation":
+            continue
+        mine = sorted(
+            (r for r in rows if (r.actor, r.predicate, r.target) == (s, key, o)),
+            key=lambda r: (r.date == "", r.date, r.iri),
+        )
+        assert data["events"] == len(mine)
+        sentences = [src.sentence for r in mine for src in r.sources if src.sentence]
+        assert data["evidence"].split("\n") == list(dict.fromkeys(sentences))
+        assert data["dates"] == "; ".join(sorted({r.date for r in mine if r.date}))
+        assert data["confidence"] == max((r.confidence for r in mine), default=0.0)

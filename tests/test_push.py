@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from test_query import GRAPH, example_dataset
 from test_serve import free_port, wait_port
 
+from kg.build.doctor import find_oxigraph
 from kg.cli.push import graph_url
-from kg.cli.serve import find_oxigraph
 from kg.graph.store import read_union_graph, write_store
 
 pytestmark = pytest.mark.slow
@@ -191,3 +191,41 @@ def test_push_graph_url() -> None:
         == "http://h/store?graph=https%3A%2F%2Fw3id.org%2Fx%23y"
     )
     assert graph_url("http://h/ds?a=1", "urn:g") == "http://h/ds?a=1&graph=urn%3Ag"
+
+
+def test_push_password_in_the_url_is_sent_as_basic_auth_and_never_shown(outdir: Path, recorder) -> None:
+    from kg.cli import main
+
+    url, handler = recorder
+    secret = "pa:ss%40w0rd"  # percent-encoded "@" in the password, as URLs need it
+    endpoint = url.replace("http://", f"http://admin:{secret}@")
+    result = CliRunner().invoke(main, ["push", "-g", str(outdir), "--endpoint", endpoint])
+    assert result.exit_code == 0, result.output
+    assert {auth for _, _, auth, _ in handler.seen} == {
+        "Basic " + base64.b64encode(b"admin:pa:ss@w0rd").decode()
+    }
+    assert "w0rd" not in result.output and "admin:***@127.0.0.1" in result.output
+
+    handler.status = 401
+    result = CliRunner().invoke(main, ["push", "-g", str(outdir), "--endpoint", endpoint])
+    assert result.exit_code == 1 and "HTTP 401" in result.output
+    assert "w0rd" not in result.output + repr(result.exception)
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://admin:s3cret@127.0.0.1:{port}/store",  # connection refused
+        "ftp://admin:s3cret@127.0.0.1:{port}/store",  # not http
+        "http://admin:s3cret@127.0.0.1:notaport/store",  # not a URL
+    ],
+)
+def test_push_password_redacted_in_errors(outdir: Path, endpoint: str) -> None:
+    from kg.cli import main
+
+    result = CliRunner().invoke(
+        main, ["push", "-g", str(outdir), "--endpoint", endpoint.format(port=free_port())]
+    )
+    assert result.exit_code in (1, 2), result.output
+    assert "kg: error:" in result.output
+    assert "s3cret" not in result.output + repr(result.exception)

@@ -277,3 +277,100 @@ def test_viz_read_graph_round_trips(outdir: Path) -> None:
     from kg.cli.viz import read_graph
 
     assert len(read_graph(outdir)) == len(sample_graph(xss=True))
+
+
+# ---------------------------------------------------------------- renderers
+
+
+def _columns_to_rows(data: dict) -> tuple[list[dict], list[dict]]:  # type: ignore[type-arg]
+    """What graph.js's decodeColumns rebuilds from the sigma page's columns (the same fields)."""
+    n, e = data["nodes"], data["edges"]
+    nodes = [
+        {
+            key: n[key][i]
+            for key in ("id", "label", "aliases", "operators", "wikidata", "iso2", "mentions", "degree")
+        }
+        | {"cls": data["classes"][n["cls"][i]]["cls"]}
+        for i in range(len(n["id"]))
+    ]
+    edges = [
+        {
+            "from": n["id"][e["from"][i]],
+            "to": n["id"][e["to"][i]],
+            "predicate": data["predicates"][e["predicate"][i]]["predicate"],
+            "events": e["events"][i],
+            "confidence": e["confidence"][i],
+            "evidence": e["evidence"][i],
+            "dates": [data["dates"][k] for k in e["dates"][i]],
+            "articles": [data["articles"][k] for k in e["articles"][i]],
+            "places": [data["places"][k] for k in e["places"][i]],
+        }
+        for i in range(len(e["from"]))
+    ]
+    return nodes, edges
+
+
+def test_render_sigma_columns_hold_the_same_data_as_vis_objects(tmp_path: Path) -> None:
+    g = to_networkx(sample_graph(xss=True))
+    vis = _data(write_html(g, tmp_path / "v.html", title="T", renderer="vis").read_text())
+    sigma = _data(write_html(g, tmp_path / "s.html", title="T", renderer="sigma").read_text())
+    assert (vis["renderer"], vis["format"], sigma["renderer"], sigma["format"]) == (
+        "vis",
+        "objects",
+        "sigma",
+        "columns",
+    )
+    nodes, edges = _columns_to_rows(sigma)
+    keys = ("id", "label", "aliases", "operators", "wikidata", "iso2", "mentions", "degree", "cls")
+    assert nodes == [{k: n[k] for k in keys} for n in vis["nodes"]]
+    keys = ("from", "to", "predicate", "events", "confidence", "evidence", "dates", "articles", "places")
+    assert edges == [{k: x[k] for k in keys} for x in vis["edges"]]
+    assert sigma["kinds"] == vis["kinds"] and sigma["dateRange"] == vis["dateRange"]
+    assert [p["predicate"] for p in sigma["predicates"]] == [p["predicate"] for p in vis["predicates"]]
+    assert len(sigma["articles"]) == 2, "article titles are stored once"
+
+
+def test_render_sigma_page_is_self_contained(tmp_path: Path) -> None:
+    page = write_html(to_networkx(sample_graph(xss=True)), tmp_path / "g.html", title="T", renderer="sigma")
+    text = page.read_text(encoding="utf-8")
+    assert not REMOTE_REF.search(text) and "<link" not in text
+    assert "KGSigma" in text and "vis-network" not in text
+    assert XSS_SCRIPT not in text and XSS_IMG not in text
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text)
+    assert csp
+    for script in _scripts(text):
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp.group(1)
+
+
+@pytest.mark.parametrize(
+    ("nodes", "threshold", "expected"), [(8, 2000, "vis"), (8, 7, "sigma"), (8, 8, "vis")]
+)
+def test_render_auto_renderer_by_size(tmp_path: Path, nodes: int, threshold: int, expected: str) -> None:
+    g = to_networkx(sample_graph())
+    assert g.number_of_nodes() == nodes
+    data = _data(write_html(g, tmp_path / "g.html", title="T", sigma_threshold=threshold).read_text())
+    assert data["renderer"] == expected
+
+
+def test_render_unknown_renderer(tmp_path: Path) -> None:
+    with pytest.raises(KgError, match="unknown renderer 'webgl'"):
+        write_html(to_networkx(sample_graph()), tmp_path / "g.html", title="T", renderer="webgl")
+    assert not (tmp_path / "g.html").exists()
+
+
+def test_render_timeline_and_graph_share_the_asset_set(tmp_path: Path) -> None:
+    from kg.view.page import asset_text
+
+    graph = write_html(to_networkx(sample_graph()), tmp_path / "g.html", title="T").read_text()
+    timeline = write_timeline(sample_graph(), tmp_path / "t.html").read_text()
+    for shared in (asset_text("common.css"), asset_text("common.js")):
+        assert shared in graph and shared in timeline
+
+
+def test_viz_cli_renderer_option(outdir: Path) -> None:
+    result = CliRunner().invoke(_cli(), ["viz", "-g", str(outdir), "--renderer", "sigma", "--no-timeline"])
+    assert result.exit_code == 0, result.output
+    assert _data((outdir / "graph.html").read_text())["renderer"] == "sigma"
+    result = CliRunner().invoke(_cli(), ["viz", "-g", str(outdir), "--renderer", "canvas"])
+    assert result.exit_code == 2 and "canvas" in result.output

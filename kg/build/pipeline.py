@@ -27,6 +27,7 @@ from rdflib import Dataset, Graph
 from kg.build.assembly import PENDING, RESULTS_DIR, UNION_IN_MEMORY_MAX_LINES, assemble, new_store_dir
 from kg.build.cache import ArticleSpool, cached_hash, digest, read_results, remove_cached, statements_body
 from kg.build.feed import StoreFeed
+from kg.build.outdir import guard_outdir
 from kg.build.prepare import PreparedArticle, prepare_all, prepare_batch, write_prepared
 from kg.build.summary import BuildSummary, count_results
 from kg.build.workers import LARGEST_BATCH, batch_sizes, batches, map_in_processes
@@ -59,6 +60,7 @@ def read_manifest(outdir: Path) -> dict[str, dict[str, str]]:
     return dict(data.get("articles", {}))
 
 
+@guard_outdir  # OUTDIR checked writable before any work, locked, cleaned of leftovers; disk full caught
 def build(
     inputs: Sequence[str | Path],
     outdir: Path,
@@ -269,6 +271,7 @@ def build_article_graph(path: Path, *, model: str | None = None) -> Graph:
     return graph
 
 
+@guard_outdir
 def remove_articles(outdir: Path, doc_ids: Sequence[str], **options: Any) -> list[str]:
     """Drop articles (and whatever they alone supported) from OUTDIR; returns the ids removed."""
     manifest = read_manifest(outdir)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from kg.build.pipeline import BuildSummary, build, remove_articles
 from kg.cli.common import graph_option, handle_errors, warn
-from kg.text.readers import JsonFields
+
+if TYPE_CHECKING:  # the build stage loads spaCy: imported when a build runs, not by every `kg` command
+    from kg.build.pipeline import BuildSummary
 
 #: Exit code when the graph was built but some inputs were skipped.
 EXIT_SKIPPED = 3
@@ -118,6 +119,9 @@ def build_command(
     Exit codes: 0 built; 2 no article could be read; 3 built, but some inputs were skipped
     (each is listed with its reason, and in OUTDIR/skipped.txt).
     """
+    from kg.build.pipeline import build
+    from kg.text.readers import JsonFields
+
     fields = JsonFields(text=text_field, title=title_field, date=date_field, url=url_field, id=id_field)
     bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
     try:
@@ -229,6 +233,8 @@ def format_summary(summary: BuildSummary, outdir: Path) -> str:
 @handle_errors
 def remove_command(outdir: Path, doc_ids: tuple[str, ...]) -> None:
     """Drop articles DOC_IDS from OUTDIR, and whatever they alone supported."""
+    from kg.build.pipeline import remove_articles
+
     for doc_id in remove_articles(outdir, list(doc_ids)):
         click.echo(f"removed {doc_id}")
 

@@ -7,14 +7,14 @@ from pathlib import Path
 import click
 
 from kg.cli.common import handle_errors
-from kg.graph import ontology
+from kg.view import ontology_doc
 
 
 @click.command("ontology")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(ontology.FORMATS),
+    type=click.Choice(ontology_doc.FORMATS),
     default="md",
     show_default=True,
     help="md or html documentation of every class and property, or the ttl source.",
@@ -30,9 +30,9 @@ from kg.graph import ontology
 def ontology_command(fmt: str, output: Path | None) -> None:
     """Print or write the posture ontology (classes, properties, labels, comments)."""
     if output is None:
-        click.echo(ontology.render(fmt), nl=False)
+        click.echo(ontology_doc.render(fmt), nl=False)
     else:
-        path = ontology.write_documentation(fmt, output)
+        path = ontology_doc.write_documentation(fmt, output)
         click.echo(f"wrote {path}", err=True)
 
 

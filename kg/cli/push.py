@@ -4,6 +4,9 @@ Each named graph goes to `ENDPOINT?graph=IRI` (statements of the default graph, 
 `ENDPOINT?default`); with `--default-graph` the union of everything goes to `ENDPOINT?default`.
 PUT (the default) replaces the target graph, so pushing twice gives the same result; `--append`
 uses POST, which adds to it. Bodies are N-Triples. Only the standard library is used.
+
+A password in the endpoint URL (`http://user:secret@host/store`) is sent as HTTP basic
+authentication and never shown: every message names the URL with the password as `***`.
 """
 
 from __future__ import annotations
@@ -36,6 +39,28 @@ class Push:
     graph: str | None
     triples: int
     url: str
+
+
+def redact_url(url: str) -> str:
+    """`url` with the password of its user part (if any) shown as `***`."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    user = parts.username or ""
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def split_credentials(endpoint: str) -> tuple[str, str | None]:
+    """(the endpoint without its user part, a basic-auth header from that user part or None)."""
+    parts = urllib.parse.urlsplit(endpoint)
+    if "@" not in parts.netloc:
+        return endpoint, None
+    host = parts.netloc.rpartition("@")[2]
+    user = urllib.parse.unquote(parts.username or "")
+    password = urllib.parse.unquote(parts.password or "")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return urllib.parse.urlunsplit(parts._replace(netloc=host)), f"Basic {token}"
 
 
 def graph_url(endpoint: str, graph: str | None) -> str:
@@ -112,17 +137,36 @@ def push_graphs(
     auth: str | None = None,
     timeout: float = 60.0,
 ) -> Iterator[Push]:
-    """Send each graph of OUTDIR; yields one `Push` per graph after it was accepted."""
-    if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
+    """Send each graph of OUTDIR; yields one `Push` per graph after it was accepted.
+
+    A user part in `endpoint` is sent as basic authentication unless `auth` is given.
+    """
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        scheme, _ = parts.scheme, parts.port  # .port raises for a port that is not a number
+        endpoint, url_auth = split_credentials(endpoint)
+    except ValueError as exc:  # e.g. a port that is not a number
+        raise InputError(f"--endpoint {redact_url_safely(endpoint)}: not a URL ({exc})") from None
+    if scheme not in ("http", "https"):
         raise InputError(
-            f"--endpoint {endpoint!r}: expected an http(s) URL such as http://127.0.0.1:7878/store"
+            f"--endpoint {redact_url_safely(endpoint)!r}: expected an http(s) URL such as "
+            "http://127.0.0.1:7878/store"
         )
     method = "POST" if append else "PUT"
     for graph, content in _graphs(outdir, default_graph):
         body = content.serialize(format="nt", encoding="utf-8")
         url = graph_url(endpoint, graph)
-        _send(url, body, method, auth, timeout)
+        _send(url, body, method, auth or url_auth, timeout)
         yield Push(graph, len(content), url)
+
+
+def redact_url_safely(url: str) -> str:
+    """`redact_url`, and for text that is no URL at all, everything between `://` and `@` hidden."""
+    try:
+        return redact_url(url)
+    except ValueError:
+        scheme, sep, rest = url.partition("://")
+        return f"{scheme}{sep}***@{rest.rpartition('@')[2]}" if "@" in rest else url
 
 
 @click.command("push")
@@ -154,7 +198,8 @@ def push_command(
         graphs += 1
         total += push.triples
         click.echo(f"{push.triples:>8} triples  {push.graph or '(default graph)'}")
-    click.echo(f"{total:>8} triples in {graphs} graph{'s' if graphs != 1 else ''} sent to {endpoint}")
+    where = redact_url_safely(endpoint)
+    click.echo(f"{total:>8} triples in {graphs} graph{'s' if graphs != 1 else ''} sent to {where}")
 
 
 COMMANDS = [push_command]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -56,6 +55,25 @@ def _list_text() -> str:
     is_flag=True,
     help="Query with RDFS inferences added (subclasses, sub-properties): `?x a pk:Aircraft` finds Bombers.",
 )
+@click.option(
+    "--timeout-s",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Stop the query after this many seconds.",
+)
+@click.option(
+    "--max-memory-mb",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=64),
+    help="Stop the query when it holds more memory than this (MiB).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Run SERVICE clauses (federated queries: this machine then fetches the URLs they name).",
+)
 @handle_errors
 def query_command(
     query: str | None,
@@ -66,14 +84,19 @@ def query_command(
     output: Path | None,
     list_: bool,
     infer: bool,
+    timeout_s: float,
+    max_memory_mb: int,
+    allow_service: bool,
 ) -> None:
     """Run QUERY (SPARQL text or a .rq file) or a library query (--name) over a built graph.
 
     The default graph is the union of all named graphs. Parameters are bound as RDF
     terms, never pasted into the query: `kg query -g out --name events-in-sea --param sea="Barents Sea"`.
+    The query runs in a worker process that is stopped at --timeout-s or --max-memory-mb.
     """
-    from kg.graph.query import get_query, read_query_file, run_library_query, run_query
+    from kg.graph.query import get_query, parse_query_text, read_query_file, run_bounded
     from kg.graph.results import to_text
+    from kg.graph.worker import Limits
 
     if list_:
         click.echo(_list_text(), nl=False)
@@ -85,18 +108,14 @@ def query_command(
     if outdir is None:
         raise QueryError("which graph? pass -g OUTDIR (the folder `kg build` wrote)")
     bound = _parse_params(params)
-    target: Any = outdir
-    if infer:
-        from kg.graph.infer import with_inferences
-        from kg.graph.store import memory_store, read_dataset
-
-        target = memory_store(with_inferences(read_dataset(outdir, precomputed=False)))
     if name:
-        result = run_library_query(target, get_query(name), bound)
+        parsed = get_query(name)
     elif query is not None and (query.endswith(".rq") or Path(query).is_file()) and "{" not in query:
-        result = run_library_query(target, read_query_file(Path(query)), bound)
+        parsed = read_query_file(Path(query))
     else:
-        result = run_query(target, str(query), bound)
+        parsed = parse_query_text(str(query))
+    limits = Limits(timeout_s=timeout_s, max_memory_mb=max_memory_mb)
+    result = run_bounded(outdir, parsed, bound, limits=limits, infer=infer, allow_service=allow_service)
     if fmt is None:
         if result.kind == "graph":
             fmt = "ttl"

@@ -37,6 +37,14 @@ def read_graph(outdir: Path) -> Graph:
 @click.option(
     "--depth", type=click.IntRange(min=0), default=2, show_default=True, help="Hops around --focus."
 )
+@click.option(
+    "--renderer",
+    type=click.Choice(["auto", "vis", "sigma"]),
+    default="auto",
+    show_default=True,
+    help="vis-network (shapes, physics) or sigma.js (WebGL, for big graphs); auto picks sigma above "
+    "1,000 entities.",
+)
 @click.option("--title", default=None, help="Page title [default: posture-kg: OUTDIR name].")
 @click.option("--timeline/--no-timeline", default=True, show_default=True, help="Also write timeline.html.")
 @handle_errors
@@ -46,6 +54,7 @@ def viz(
     max_nodes: int | None,
     focus: str | None,
     depth: int,
+    renderer: str,
     title: str | None,
     timeline: bool,
 ) -> None:
@@ -60,7 +69,9 @@ def viz(
     g = to_networkx(graph)
     name = title or f"posture-kg: {Path(outdir).resolve().name}"
     target = output or Path(outdir) / "graph.html"
-    written = write_html(g, target, title=name, max_nodes=max_nodes, focus=focus, depth=depth)
+    written = write_html(
+        g, target, title=name, max_nodes=max_nodes, focus=focus, depth=depth, renderer=renderer
+    )
     click.echo(f"wrote {written} ({g.number_of_nodes()} entities, {g.number_of_edges()} relations in graph)")
     if timeline:
         page = write_timeline(graph, target.parent / "timeline.html", title=f"{name} timeline")

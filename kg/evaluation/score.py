@@ -133,20 +133,6 @@ def read_prediction(
     for g in graphs:
         for c, p in g.subject_objects(RDFS.subClassOf):
             parents[c].add(p)
-
-    def core_type(cls: Node) -> str | None:
-        seen: set[Node] = set()
-        todo = [cls]
-        while todo:
-            c = todo.pop()
-            if c in seen:
-                continue
-            seen.add(c)
-            if isinstance(c, URIRef) and local_name(c) in ENTITY_TYPES:
-                return local_name(c)
-            todo.extend(parents.get(c, ()))
-        return None
-
     labels: defaultdict[Node, set[str]] = defaultdict(set)
     for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
         for g in graphs:
@@ -155,9 +141,30 @@ def read_prediction(
     entities = []
     for node, names in labels.items():
         classes = {c for g in graphs for c in g.objects(node, RDF.type)}
-        types = {t for t in (core_type(c) for c in classes) if t}
+        types = {t for t in (_core_type(c, parents) for c in classes) if t}
         if types:
             entities.append(PredictedEntity(node, frozenset(names), sorted(types)[0]))
+    return entities, _relations(graph, graphs, labels)
+
+
+def _core_type(cls: Node, parents: Mapping[Node, set[Node]]) -> str | None:
+    """The scored class a class is, or is a subclass of (None when it is neither)."""
+    seen: set[Node] = set()
+    todo = [cls]
+    while todo:
+        c = todo.pop()
+        if c in seen:
+            continue
+        seen.add(c)
+        if isinstance(c, URIRef) and local_name(c) in ENTITY_TYPES:
+            return local_name(c)
+        todo.extend(parents.get(c, ()))
+    return None
+
+
+def _relations(
+    graph: Graph, graphs: tuple[Graph, ...], labels: Mapping[Node, set[str]]
+) -> list[PredictedRelation]:
     relations = []
     for g in graphs:
         for s, p, o in g:
@@ -167,7 +174,7 @@ def read_prediction(
                 relations.append(
                     PredictedRelation(frozenset(labels[s]), local_name(p), frozenset(labels[o]), s, o)
                 )
-    return entities, relations
+    return relations
 
 
 # ---------------------------------------------------------------- matching
@@ -230,8 +237,8 @@ class RelationMatch:
     correct: list[tuple[str, str, str]]
 
 
-def match_relations(gold: Gold, pred: list[PredictedRelation]) -> RelationMatch:
-    """A prediction is right when a gold relation with its predicate matches both ends (or their alts)."""
+def relation_sides(gold: Gold) -> list[tuple[dict[str, Any], set[str], set[str]]]:
+    """Each gold relation with the normalised names its subject and its object may be given by."""
     by_text = {e["text"]: e for e in gold["entities"]}
     sides = []
     for r in gold["relations"]:
@@ -242,17 +249,34 @@ def match_relations(gold: Gold, pred: list[PredictedRelation]) -> RelationMatch:
             *(_names_for(n, by_text) for n in [r["object"], *r.get("object_alts", [])])
         )
         sides.append((r, subj, obj))
+    return sides
+
+
+def gold_hits(
+    sides: list[tuple[dict[str, Any], set[str], set[str]]],
+    predicate: str,
+    subject_names: Iterable[str],
+    object_names: Iterable[str],
+) -> list[int]:
+    """Indices of the gold relations a predicted (subject, predicate, object) matches."""
+    subject_names, object_names = list(subject_names), list(object_names)
+    return [
+        i
+        for i, (r, subj, obj) in enumerate(sides)
+        if r["predicate"] == predicate
+        and _end_matches(subject_names, subj)
+        and _end_matches(object_names, obj)
+    ]
+
+
+def match_relations(gold: Gold, pred: list[PredictedRelation]) -> RelationMatch:
+    """A prediction is right when a gold relation with its predicate matches both ends (or their alts)."""
+    sides = relation_sides(gold)
     hit_gold: set[int] = set()
     correct: list[tuple[str, str, str]] = []
     wrong: list[tuple[str, str, str]] = []
     for rel in pred:
-        hits = [
-            i
-            for i, (r, subj, obj) in enumerate(sides)
-            if r["predicate"] == rel.predicate
-            and _end_matches(rel.subject_names, subj)
-            and _end_matches(rel.object_names, obj)
-        ]
+        hits = gold_hits(sides, rel.predicate, rel.subject_names, rel.object_names)
         (correct if hits else wrong).append(rel.as_text())
         hit_gold.update(hits)
     return RelationMatch(
@@ -305,6 +329,7 @@ class Evaluation:
 
     scores: Scores
     articles: tuple[ArticleScore, ...]
+    predicted: Mapping[str, Graph] = field(default_factory=dict)  # the graphs scored, by stem
 
     def report_lines(self, verbose: bool = False) -> list[str]:
         return [line for a in self.articles for line in a.report_lines(verbose)]
@@ -372,7 +397,7 @@ def score_articles(
             "by_predicate": {k: prf(c["tp"], c["fp"], c["fn"]) for k, c in sorted(rel_p.items())},
         },
     }
-    return Evaluation(scores, tuple(articles))
+    return Evaluation(scores, tuple(articles), predicted)
 
 
 def score_graphs(predicted: dict[str, Graph], gold: dict[str, Gold], ontology: Graph | None) -> Scores:

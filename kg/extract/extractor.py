@@ -7,17 +7,14 @@ nlp -> mentions and relations -> linked entities. It knows nothing of files or p
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+
+from spacy.tokens import Doc
 
 from kg.errors import KgError
+from kg.extract.document import read_document, sentence_case_headings
 from kg.extract.link import article_entities
-from kg.extract.rules import (
-    body_keys,
-    build_context,
-    extract_relations,
-    mention_records,
-    sentence_case_headings,
-)
+from kg.extract.relations import body_keys, extract_relations, mention_records, operator_facts
+from kg.extract.scoring import Scorer, default_scorer
 from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.nlp.pipeline import load_pipeline, place_finder, surface_forms
 from kg.records import Article, ArticleResult, Skipped
@@ -26,8 +23,11 @@ from kg.records import Article, ArticleResult, Skipped
 class Extractor:
     """spaCy pipeline + gazetteer, loaded once, turning articles into results."""
 
-    def __init__(self, model: str | None = None, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(
+        self, model: str | None = None, gazetteer: Gazetteer | None = None, scorer: Scorer | None = None
+    ) -> None:
         self.gaz = gazetteer or default_gazetteer()
+        self.scorer = scorer or default_scorer()
         self.nlp = load_pipeline(model, gazetteer)
         self.find_places = place_finder(self.nlp)
         self.forms = surface_forms(self.gaz)
@@ -58,12 +58,13 @@ class Extractor:
                     article.path or article.doc_id, f"extraction failed: {type(exc).__name__}: {exc}"
                 )
 
-    def from_doc(self, doc: Any, article: Article) -> ArticleResult:
-        ctx = build_context(doc, article, self.gaz, self.forms, self.find_places)
-        relations = extract_relations(ctx)
-        mentions = mention_records(ctx)
+    def from_doc(self, doc: Doc, article: Article) -> ArticleResult:
+        document = read_document(doc, article, self.gaz, self.forms, self.find_places)
+        document.operated_by = operator_facts(document)
+        relations = extract_relations(document, self.scorer)
+        mentions = mention_records(document)
         entities, relations, operated = article_entities(
-            mentions, relations, body_keys(ctx), ctx.operated_by, self.gaz
+            mentions, relations, body_keys(document), document.operated_by, self.gaz
         )
         return ArticleResult(
             article, tuple(entities), tuple(mentions), tuple(relations), tuple(sorted(operated.items()))

@@ -1,4 +1,5 @@
-"""The ontology as data: reading `ontology/*.ttl` and documenting it for people.
+"""The ontology as data: reading `ontology/*.ttl`, its terms documented (Markdown here; the HTML
+page and the format choice in kg/view/ontology_doc.py).
 
 `ontology/posture.ttl` is the single source of the class hierarchy and of the labels and
 comments analysts read; this module is the only one that knows where the folder is.
@@ -6,7 +7,6 @@ comments analysts read; this module is the only one that knows where the folder 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +21,6 @@ from kg.vocab import ONTOLOGY_IRI, PK
 
 ONTOLOGY_FILE = "posture.ttl"
 SHAPES_FILE = "shapes.ttl"
-FORMATS = ("md", "html", "ttl")
 
 _PROPERTY_KINDS = (
     (OWL.ObjectProperty, "object property"),
@@ -172,7 +171,8 @@ def property_docs(ontology: Graph | None = None) -> list[TermDoc]:
     return sorted(docs, key=lambda d: d.local)
 
 
-def _title(graph: Graph) -> tuple[str, str]:
+def title_and_description(graph: Graph) -> tuple[str, str]:
+    """The ontology's dcterms:title and dcterms:description."""
     ontology = URIRef(ONTOLOGY_IRI)
     title = _text(graph, ontology, URIRef("http://purl.org/dc/terms/title")) or "posture-kg ontology"
     description = _text(graph, ontology, URIRef("http://purl.org/dc/terms/description"))
@@ -207,7 +207,7 @@ def _md_ref(name: str) -> str:
 def to_markdown(ontology: Graph | None = None) -> str:
     """Markdown reference of every class and property (generated into docs/ontology.md)."""
     graph = read_ontology() if ontology is None else ontology
-    title, description = _title(graph)
+    title, description = title_and_description(graph)
     classes, properties = class_docs(graph), property_docs(graph)
     lines = [
         f"# {title}",
@@ -264,92 +264,3 @@ def to_markdown(ontology: Graph | None = None) -> str:
         if lines[-1] != "":
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-_CSS = """
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-table{border-collapse:collapse;width:100%;margin:1rem 0}
-th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3} code{background:#f6f6f6;padding:0 .2rem}
-section{border-top:1px solid #ddd;padding-top:.5rem} .kind{color:#666}
-"""
-
-
-def _html_ref(name: str) -> str:
-    if not name:
-        return ""
-    parts = []
-    for part in name.split(", "):
-        alternatives = []
-        for alt in part.split(" or "):
-            escaped = html.escape(alt)
-            if alt.startswith("pk:"):
-                alternatives.append(f'<a href="#{html.escape(alt[3:])}">{escaped}</a>')
-            else:
-                alternatives.append(f"<code>{escaped}</code>")
-        parts.append(" or ".join(alternatives))
-    return ", ".join(parts)
-
-
-def to_html(ontology: Graph | None = None) -> str:
-    """A self-contained HTML reference page (no scripts, no network) of every class and property."""
-    graph = read_ontology() if ontology is None else ontology
-    title, description = _title(graph)
-    classes, properties = class_docs(graph), property_docs(graph)
-    esc = html.escape
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{esc(title)}</h1>",
-        f"<p>{esc(description)}</p>",
-        f"<p>Namespace: <code>{esc(str(PK._NS))}</code> (prefix <code>pk:</code>).</p>",
-        "<h2>Classes</h2>",
-        "<table><tr><th>class</th><th>label</th><th>subclass of</th><th>description</th></tr>",
-    ]
-    for c in classes:
-        out.append(
-            f'<tr id="{esc(c.local)}"><td><code>{esc(c.name)}</code></td><td>{esc(c.label)}</td>'
-            f"<td>{_html_ref(', '.join(c.parents))}</td><td>{esc(c.comment)}"
-            + (f"<br>Direct property: {_html_ref(c.direct_property)}" if c.direct_property else "")
-            + (f"<br><i>Examples: {esc(c.example)}</i>" if c.example else "")
-            + "</td></tr>"
-        )
-    out += [
-        "</table>",
-        "<h2>Properties</h2>",
-        "<table><tr><th>property</th><th>label</th><th>kind</th><th>domain</th><th>range</th>"
-        "<th>description</th></tr>",
-    ]
-    for p in properties:
-        parents = f"<br>Sub-property of {_html_ref(', '.join(p.parents))}" if p.parents else ""
-        out.append(
-            f'<tr id="{esc(p.local)}"><td><code>{esc(p.name)}</code></td><td>{esc(p.label)}</td>'
-            f'<td class="kind">{esc(p.kind)}</td>'
-            f"<td>{_html_ref(p.domain)}</td><td>{_html_ref(p.range)}</td>"
-            f"<td>{esc(p.comment)}{parents}</td></tr>"
-        )
-    out += ["</table>", "</body></html>"]
-    return "\n".join(out) + "\n"
-
-
-def render(fmt: str) -> str:
-    """The ontology in one of FORMATS: Markdown or HTML documentation, or the Turtle source."""
-    if fmt == "md":
-        return to_markdown()
-    if fmt == "html":
-        return to_html()
-    if fmt == "ttl":
-        return read_ontology_text()
-    raise KgError(f"unknown ontology format {fmt!r}: expected one of {', '.join(FORMATS)}")
-
-
-def write_documentation(fmt: str, path: Path) -> Path:
-    """Write `render(fmt)` to `path` (parent folders created) and return the path."""
-    text = render(fmt)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise KgError(f"cannot write {path}: {exc.strerror}; choose a writable path with -o") from exc
-    return path

@@ -14,6 +14,10 @@ SEP-0007 as Oxigraph 0.5 implements it shape the library:
 * a SELECT query must project every parameter variable (so it also shows up as a column);
 * inside `BOUND(?p)` a substituted variable counts as unbound: optional parameters are written
   `COALESCE(?date >= ?from, true)` (an unbound `?from` makes the comparison an error → true).
+
+`SERVICE` clauses are refused unless `allow_service` (`kg.graph.guard`). `run_bounded` runs a
+query over OUTDIR in a worker process that is killed at its time limit or memory cap
+(`kg.graph.worker`), as `kg query` does.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ import rdflib
 from rdflib.namespace import XSD
 
 from kg.errors import InputError, QueryError
+from kg.graph.guard import refuse_service
 from kg.graph.results import PREFIXES, QueryResult
 from kg.graph.store import GraphStore, RdfTerm, load_store
+from kg.graph.worker import Limits, run_query_in_worker
 
 PARAM_TYPES = ("string", "iri", "date", "integer", "decimal", "boolean")
 UNBOUND = "unbound"
@@ -226,27 +232,66 @@ def run_query(
     params: Mapping[str, str] | None = None,
     *,
     source: str = "<query>",
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run SPARQL text over OUTDIR's store (or an open `GraphStore`), parameters bound as RDF terms."""
     query = parse_query_text(sparql, source)
-    return _run(outdir_or_store, query, params or {})
+    return _run(outdir_or_store, query, params or {}, allow_service)
 
 
 def run_named(
-    outdir_or_store: Path | str | GraphStore, name: str, params: Mapping[str, str] | None = None
+    outdir_or_store: Path | str | GraphStore,
+    name: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run a library query by name."""
-    return _run(outdir_or_store, get_query(name), params or {})
+    return _run(outdir_or_store, get_query(name), params or {}, allow_service)
 
 
 def run_library_query(
-    outdir_or_store: Path | str | GraphStore, query: LibraryQuery, params: Mapping[str, str] | None = None
+    outdir_or_store: Path | str | GraphStore,
+    query: LibraryQuery,
+    params: Mapping[str, str] | None = None,
+    *,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run an already parsed query (library or `.rq` file)."""
-    return _run(outdir_or_store, query, params or {})
+    return _run(outdir_or_store, query, params or {}, allow_service)
 
 
-def _run(target: Path | str | GraphStore, query: LibraryQuery, params: Mapping[str, str]) -> QueryResult:
+def run_bounded(
+    outdir: Path,
+    query: LibraryQuery,
+    params: Mapping[str, str] | None = None,
+    *,
+    limits: Limits | None = None,
+    infer: bool = False,
+    allow_service: bool = False,
+) -> QueryResult:
+    """Run a query over OUTDIR in a worker process stopped at `limits` (QueryLimitError then).
+
+    With `infer`, the worker adds the RDFS inferences itself (within the same limits).
+    """
+    refuse_service(query.sparql, allow=allow_service)
+    bind_params(query, params or {})  # bad parameters fail here, before a worker starts
+    result: QueryResult = run_query_in_worker(
+        Path(outdir),
+        query.sparql,
+        dict(params or {}),
+        source=query.path,
+        infer=infer,
+        limits=limits or Limits(),
+        allow_service=allow_service,
+    )
+    return result
+
+
+def _run(
+    target: Path | str | GraphStore, query: LibraryQuery, params: Mapping[str, str], allow_service: bool
+) -> QueryResult:
+    refuse_service(query.sparql, allow=allow_service)
     bindings = bind_params(query, params)
     if isinstance(target, GraphStore):
         return _execute(target, query, bindings)

