@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pyoxigraph
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -311,13 +310,13 @@ def test_assembly_store_fed_during_extraction_holds_the_same_graph(tmp_path, mon
     from kg.graph.store import read_dataset
 
     fed: list[str] = []
-    add = StoreFeed.add
+    add = StoreFeed.add_article
 
     def counting(self, graph, lines):
         fed.append(graph)
         return add(self, graph, lines)
 
-    monkeypatch.setattr(StoreFeed, "add", counting)
+    monkeypatch.setattr(StoreFeed, "add_article", counting)
     first, rest = sorted(EXAMPLES.glob("*.txt"))[:3], sorted(EXAMPLES.glob("*.txt"))[3:]
     grown = tmp_path / "grown"
     build(first, grown, html=False, workers=2, batch_size=1)
@@ -329,19 +328,3 @@ def test_assembly_store_fed_during_extraction_holds_the_same_graph(tmp_path, mon
     got, want = (Dataset().parse(folder / "graph.trig", format="trig") for folder in (grown, once))
     assert _same_graphs(got, want)
     assert _same_graphs(read_dataset(grown), read_dataset(once))  # the store
-
-
-def test_assembly_chunks_for_the_store_leave_out_what_it_holds(tmp_path):
-    trig = TrigWriter(tmp_path / "graph.trig")
-    fed = b"<urn:x:a> <urn:x:p> <urn:x:b> .\n"
-    later = b"<urn:x:e> <urn:x:p> <urn:x:a> .\n"
-    trig.add_lines(URIRef("urn:x:g1"), fed + later, stored=len(fed))
-    trig.add_lines(URIRef("urn:x:g2"), fed, stored=len(fed))  # nothing left for the store
-    trig.add_lines(URIRef("urn:x:g3"), later)
-    trig.flush()
-    (whole,) = list(trig.chunks())
-    (rest,) = list(trig.chunks(for_store=True))
-    assert whole.lines == 4 and whole.union.count(b"urn:x:b") == 2
-    assert rest.lines == 2 and b"urn:x:b" not in rest.union and b"urn:x:g2" not in rest.trig
-    quads = list(pyoxigraph.parse(rest.trig, pyoxigraph.RdfFormat.TRIG))
-    assert sorted(q.graph_name.value for q in quads) == ["urn:x:g1", "urn:x:g3"]

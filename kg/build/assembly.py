@@ -41,7 +41,7 @@ from kg.errors import KgError
 from kg.fileio import write_atomic
 from kg.gazetteer import default_gazetteer
 from kg.graph.rdf import article_statements, cluster_events, derived_graph, event_statements, ntriples
-from kg.iris import PRECOMPUTED_GRAPH, graph_iri
+from kg.iris import DERIVED_GRAPH, PRECOMPUTED_GRAPH, graph_iri
 
 if TYPE_CHECKING:
     from kg.graph.store import GraphStore
@@ -92,19 +92,13 @@ def assemble(
     scratch = None if store else store_dir.parent
     trig = TrigWriter(staging / "graph.trig")
     try:
-        stored = feed.stored if feed is not None else set()
-        write_graphs(
-            outdir / RESULTS_DIR,
-            trig,
-            summary,
-            window_days=window_days,
-            infer=infer,
-            stored=stored,
-            progress=progress,
-        )
-        summary.phases["graph.trig"] = time.perf_counter() - started
         if workers > 1 and feed is None:
             feed = StoreFeed(store_dir, memory_max_lines=UNION_IN_MEMORY_MAX_LINES)
+        results_dir = outdir / RESULTS_DIR
+        write_graphs(
+            results_dir, trig, summary, window_days=window_days, infer=infer, feed=feed, progress=progress
+        )
+        summary.phases["graph.trig"] = time.perf_counter() - started
         outputs = _Outputs(trig, store_dir, staging, summary, feed=feed)
         new_store, files = outputs.write(html=html, validate=validate, progress=progress)
         _move_in(new_store, store_dir if store else None, files, outdir, summary)
@@ -151,12 +145,12 @@ def write_graphs(
     *,
     window_days: int = 1,
     infer: bool = False,
-    stored: set[str] | None = None,
+    feed: StoreFeed | None = None,
     progress: Progress | None = None,
 ) -> None:
     """Every article's named graph into `trig` (its statements file and its event nodes), then the
-    derived graph and, with `infer`, the inferred one. Graphs in `stored` have their statements
-    in the new store already (`kg.build.feed`): their blocks say so, for `TrigWriter.chunks`."""
+    derived graph and, with `infer`, the inferred one; with `feed`, each also into the new store
+    as it is written (for an article whose statements the feed has, only its event nodes)."""
     from kg.graph.ontology import class_hierarchy
 
     cached = read_cached(results_dir, slim=True)  # sorted by doc_id: the graph does not depend on order
@@ -166,19 +160,33 @@ def write_graphs(
     labels = {e.key: e.label for r in results for e in r.entities}
     for done, item in enumerate(cached, start=1):
         graph = graph_iri(item.result.article.doc_id)
-        in_store = str(graph) in (stored or ())
+        in_store = feed is not None and str(graph) in feed.stored
         statements = _statements(results_dir, item, in_store)
         nodes = ntriples(event_statements(item.result, events, labels))
-        trig.add_lines(graph, statements + nodes, stored=len(statements) if in_store else 0)
+        trig.add_lines(graph, statements + nodes)
+        if feed is not None:
+            feed.add(str(graph), nodes if in_store else statements + nodes)
         if progress:
             progress("writing graphs", done, len(cached) + 1)
-    trig.add(derived_graph(results, events, default_gazetteer(), class_hierarchy()))
+    _add(
+        trig,
+        feed,
+        DERIVED_GRAPH,
+        ntriples(derived_graph(results, events, default_gazetteer(), class_hierarchy())),
+    )
     if infer:
         trig.flush()
-        trig.add(_inferred_graph(trig))
+        inferred = _inferred_graph(trig)
+        _add(trig, feed, inferred.identifier, ntriples(inferred))
     trig.flush()  # read by the store load, the union and (in a forked process) the pages
     if progress:
         progress("writing graphs", len(cached) + 1, len(cached) + 1)
+
+
+def _add(trig: TrigWriter, feed: StoreFeed | None, graph: Any, lines: bytes) -> None:
+    trig.add_text(graph, lines)
+    if feed is not None:
+        feed.add(str(graph), lines)
 
 
 def _statements(results_dir: Path, item: Cached, stored: bool) -> bytes:
@@ -261,7 +269,6 @@ class _Outputs:
 
         if html and self.trig.lines <= UNION_IN_MEMORY_MAX_LINES:
             self.pages = Background(partial(draw_pages, self.trig, self.staging), "process")
-        feed.put(self.trig.chunks(for_store=True))
         feed.close()
         with _timed(self.summary, "union in memory"):
             union = feed.union()

@@ -1,7 +1,7 @@
 """The new store, filled in a thread while articles are still being extracted.
 
 Takes each prepared article's statements as the builder receives them, and at assembly the
-rest (event nodes, the derived graph: `kg.build.trig.Chunk`s); gives the new store beside the
+rest (event nodes, the derived graph, as assembly writes them); gives the new store beside the
 old one (`kg.graph.store.load_store_from_trig`, committed or discarded by the caller), and,
 while the union stays under `memory_max_lines` lines, the same union in an in-memory store for
 graph.ttl, the SHACL check and the precomputed answers.
@@ -17,13 +17,13 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.build.trig import Chunk
+from kg.build.trig import Chunk, split_lines
 from kg.build.workers import Background
 from kg.errors import KgError
 from kg.graph.store import GraphStore, discard_store, load_store_from_trig
@@ -56,21 +56,20 @@ class StoreFeed:
 
     # ------------------------------------------------------------ the builder's side
 
-    def add(self, graph: str, lines: bytes) -> None:
-        """The statements of `graph` (N-Triples); sent on in chunks of about `CHUNK_LINES` lines."""
+    def add_article(self, graph: str, lines: bytes) -> None:
+        """The statements of an article's `graph` as it comes back from extraction (`stored`)."""
         if graph in self.stored:  # the readers give every article its own id; refuse to load one twice
             raise KgError(f"{graph} was prepared twice in one build; run kg build again")
         self.stored.add(graph)
-        self._pending.append((graph, lines))
-        self._pending_lines += lines.count(b"\n")
-        if self._pending_lines >= CHUNK_LINES:
-            self._send_pending()
+        self.add(graph, lines)
 
-    def put(self, chunks: Iterable[Chunk]) -> None:
-        """The rest of the graph (what assembly writes), after everything `add`ed so far."""
-        self._send_pending()
-        for chunk in chunks:
-            self._send(chunk)
+    def add(self, graph: str, lines: bytes) -> None:
+        """N-Triples `lines` of `graph`, sent on in chunks of about `CHUNK_LINES` lines."""
+        for piece in split_lines(lines, CHUNK_LINES):
+            self._pending.append((graph, piece))
+            self._pending_lines += piece.count(b"\n")
+            if self._pending_lines >= CHUNK_LINES:
+                self._send_pending()
 
     def close(self) -> None:
         """No more chunks: the thread finishes the store once the answers are set (`answers`)."""

@@ -246,7 +246,7 @@ def _write_prepared(
         if feed is not None:
             lines = statements_body(item.statements, digest(item.result))
             if lines is not None:  # else (a worker running other code) assembly renders them
-                feed.add(str(graph_iri(item.doc_id)), lines)
+                feed.add_article(str(graph_iri(item.doc_id)), lines)
 
 
 def _manifest_entry(article: Article) -> dict[str, str]:

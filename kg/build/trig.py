@@ -36,7 +36,6 @@ class Block:
     end: int  # just after the block's lines, where its closing brace starts
     lines: int
     union: bool  # whether its lines belong to the union (the precomputed answers do not)
-    stored: int = 0  # bytes at the start of its lines that are in the store already (`kg.build.feed`)
 
 
 @dataclass(frozen=True)
@@ -59,32 +58,33 @@ class TrigWriter:
         self.blocks: list[Block] = []
         self.lines = 0  # triple lines written
 
-    def add_lines(self, graph: Node, lines: bytes, *, union: bool = True, stored: int = 0) -> None:
+    def add_lines(self, graph: Node, lines: bytes, *, union: bool = True) -> None:
         """One block of `graph` holding `lines`: N-Triples, each line ending in a newline.
 
-        A block with `union=False` is left out of every chunk's `union` text; the first `stored`
-        bytes of `lines` (whole lines) are left out of the chunks for the store.
+        A block with `union=False` is left out of every chunk's `union` text.
         """
         head = f"<{graph}> {{\n".encode()
         count = lines.count(b"\n")
         body = self._offset + len(head)
         self._file.write(head + lines + b"}\n\n")
-        self.blocks.append(Block(self._offset, body, body + len(lines), count, union, stored))
+        self.blocks.append(Block(self._offset, body, body + len(lines), count, union))
         self._offset = body + len(lines) + 3
         self.lines += count
 
     def add(self, graph: NamedGraph, max_lines: int = MAX_LINES) -> None:
         """Every triple of `graph`, sorted, in blocks of at most `max_lines` lines."""
-        lines = ntriples(graph).splitlines(keepends=True)  # literals hold no raw line breaks
-        for start in range(0, max(len(lines), 1), max_lines):
-            self.add_lines(graph.identifier, b"".join(lines[start : start + max_lines]))
+        self.add_text(graph.identifier, ntriples(graph), max_lines)
+
+    def add_text(self, graph: Node, lines: bytes, max_lines: int = MAX_LINES) -> None:
+        """N-Triples `lines` of `graph` in blocks of at most `max_lines` lines."""
+        for block in split_lines(lines, max_lines):
+            self.add_lines(graph, block)
 
     def flush(self) -> None:
         self._file.flush()
 
-    def chunks(self, max_lines: int = MAX_LINES, *, for_store: bool = False) -> Iterator[Chunk]:
-        """The blocks written and flushed so far, grouped into chunks of about `max_lines` lines;
-        `for_store` leaves out what is in the store already (`Block.stored`).
+    def chunks(self, max_lines: int = MAX_LINES) -> Iterator[Chunk]:
+        """The blocks written and flushed so far, grouped into chunks of about `max_lines` lines.
 
         Reads the file through its own handle, so several readers (the store load in a thread,
         the pages in a forked process) can read at once; the writer must `flush` first.
@@ -95,10 +95,10 @@ class TrigWriter:
             for block in blocks:
                 group.append(block)
                 if sum(b.lines for b in group) >= max_lines:
-                    yield _read(source, group, for_store)
+                    yield _read(source, group)
                     group = []
             if group:
-                yield _read(source, group, for_store)
+                yield _read(source, group)
 
     def union_lines(self) -> Iterator[bytes]:
         """The lines of every block of the union (a triple held by several graphs comes once per graph)."""
@@ -109,27 +109,17 @@ class TrigWriter:
         self._file.close()
 
 
-def _read(source: BinaryIO, group: list[Block], for_store: bool) -> Chunk:
+def split_lines(lines: bytes, max_lines: int) -> Iterator[bytes]:
+    """`lines` (N-Triples: literals hold no raw line breaks) in pieces of at most `max_lines` lines."""
+    split = lines.splitlines(keepends=True)
+    for start in range(0, max(len(split), 1), max_lines):
+        yield b"".join(split[start : start + max_lines])
+
+
+def _read(source: BinaryIO, group: list[Block]) -> Chunk:
     first, last = group[0], group[-1]
     source.seek(first.start)
     data = source.read(last.end + 2 - first.start)  # up to the last block's closing brace
-    if for_store and any(b.stored for b in group):
-        return _unstored(data, first.start, group)
     view = memoryview(data)
     union = b"".join(view[b.body - first.start : b.end - first.start] for b in group if b.union)
     return Chunk(data, union, sum(b.lines for b in group))
-
-
-def _unstored(data: bytes, offset: int, group: list[Block]) -> Chunk:
-    """The blocks of `data` without the lines the store has already, each as a block of its own."""
-    trig, union, lines = [], [], 0
-    for b in group:
-        rest = data[b.body + b.stored - offset : b.end - offset]
-        if not rest:
-            continue
-        head = data[b.start - offset : b.body - offset]
-        trig.append(head + rest + b"}\n")
-        if b.union:
-            union.append(rest)
-        lines += rest.count(b"\n")
-    return Chunk(b"".join(trig), b"".join(union), lines)
