@@ -13,8 +13,11 @@ graph.ttl and the SHACL check read a store of the union (`kg.graph.shapecheck`):
 in-memory one for graphs up to `UNION_IN_MEMORY_MAX_LINES`, else the new on-disk store.
 The precomputed answers of the slow library queries (`kg.graph.precompute`) are read from the
 same union and loaded into the named graph `id:graph/precomputed`. Graphs up to
-`IN_MEMORY_MAX_TRIPLES` are drawn as HTML pages. With `workers` above one, the store loads in
-a thread and the pages are drawn in a forked process while the union is checked here.
+`IN_MEMORY_MAX_TRIPLES` are drawn as HTML pages. With `workers` above one (or Dask), the store
+is filled by a thread (`kg.build.feed`), which took each article's statements as it came back
+from extraction, so here it gets only the event nodes and the derived graph; the pages are
+drawn in a forked process while the union is checked here. With one worker, all of it runs
+one thing after the other.
 """
 
 from __future__ import annotations
