@@ -108,7 +108,9 @@ def heads_of(head: Token) -> list[Token]:
         for appos in children(h, "appos"):  # "four aircraft, two Tu-95s and two Su-27s"
             if _lists_platforms(h, appos):
                 out += [appos, *appos.conjuncts]
-    out += _colon_list(head) + _identified_as(head)
+    members = _colon_list(head) + _identified_as(head)
+    if members:  # "a mixed formation: two MiG-31s and an Su-27": the group is its members, not a reference
+        out = [t for t in out if t.i != head.i] + members
     seen: dict[int, Token] = {}
     for t in out:
         seen.setdefault(t.i, t)
