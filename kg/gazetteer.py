@@ -27,6 +27,11 @@ DESIGNATION = re.compile(
 )
 
 
+#: Alliance kinds (alliances.json "kind") whose members are allies: a broad organisation
+#: such as the African Union or the EU is not.
+DEFENCE_KINDS = frozenset({"alliance", "command", "partnership"})
+
+
 def normalise(name: str) -> str:
     """Case-folded, dash-normalised, whitespace-collapsed form used for lookups."""
     text = unicodedata.normalize("NFKC", name).translate(_DASHES).lower()
@@ -69,6 +74,8 @@ class Gazetteer:
     nations: dict[str, str] = field(default_factory=dict)
     #: nation key -> its capital's normalised name (a capital named as a destination is a city)
     capitals: dict[str, str] = field(default_factory=dict)
+    #: keys of the alliances whose members stand by each other (kinds in `DEFENCE_KINDS`)
+    defence_pacts: set[str] = field(default_factory=set)
 
     def entity(self, key: str) -> Entity | None:
         return self.entities.get(key)
@@ -136,6 +143,8 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
         _add_nation(gaz, entry, members)
     for entry in raw["alliances"]:
         _add_named(gaz, entry, "alliance", "Alliance")
+        if entry.get("kind") in DEFENCE_KINDS:
+            gaz.defence_pacts.add(f"alliance:{entry['id']}")
     for entry in raw["aircraft"]:
         _add_aircraft(gaz, entry)
     for entry in raw["weapons"]:
