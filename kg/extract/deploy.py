@@ -138,6 +138,10 @@ def _carried(document: Document, head: Token) -> list[Argument]:
     objects = [
         o for c in carriers for p in children(c, "prep") if p.lower_ == "with" for o in children(p, "pobj")
     ]
+    if head.dep_ == "pobj" and head.head.lower_ == "with" and head.head.head.pos_ in {"NOUN", "PROPN"}:
+        objects.append(
+            head.head.head
+        )  # a headline's "aircraft with Kinzhal complexes relocated": the carrier too
     return [
         replace(a, how="carried")
         for o in objects
