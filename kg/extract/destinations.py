@@ -15,7 +15,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.candidates import PLACE_KINDS
 from kg.extract.document import Argument, Document, MentionSpan
-from kg.extract.phrases import children, entities_of
+from kg.extract.phrases import children, core_tokens, entities_of
 from kg.gazetteer import normalise, slug
 from kg.lexicon import lexicon
 from kg.nlp.pipeline import PLACE_LABELS
@@ -114,7 +114,13 @@ def _visit(
 
 def place_arguments(document: Document, head: Token) -> list[Argument]:
     """The places a destination phrase names: gazetteer entities, the place inside a generic one
-    ("an airfield in the Kaliningrad region"), or a place the statistical NER finds there."""
+    ("an airfield in the Kaliningrad region"), or a place the statistical NER finds there; and
+    proper names coordinated with them."""
+    found = _places(document, head)
+    return found + _unnamed_conjuncts(document, head) if found else found
+
+
+def _places(document: Document, head: Token) -> list[Argument]:
     found = [
         _city(document, a) for a in entities_of(document, head, allow_context=False) if a.kind in PLACE_KINDS
     ]
@@ -140,6 +146,23 @@ def place_arguments(document: Document, head: Token) -> list[Argument]:
             return found
     place = _unknown_place(document, head)
     return [place] if place is not None else []
+
+
+def _unnamed_conjuncts(document: Document, head: Token) -> list[Argument]:
+    """ "in Akita and Iwate prefectures": a proper name coordinated with a known place (or base)
+    is a place of its own, though the gazetteer lacks it."""
+    out: list[Argument] = []
+    for mention in document.mentions_in(core_tokens(head)):
+        if mention.kind not in {"Location", "Base"}:
+            continue
+        for conj in mention.root.conjuncts:
+            span = _proper_name(conj) if conj.i not in document.by_token else None
+            if span is None or any(i in document.by_token for i in range(span.start, span.end)):
+                continue
+            key = f"location:{slug(span.text)}"
+            document.add_mention(MentionSpan(span, key, "Location", "name", ""))
+            out.append(Argument(key, "Location", head.i, how="conjunct"))
+    return out
 
 
 def _named_base_before(document: Document, head: Token) -> Argument | None:
