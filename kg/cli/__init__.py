@@ -23,6 +23,7 @@ _COMMAND_MODULES = [
     "ontology",
     "validate",
     "evaluate",
+    "claims",
     "doctor",
 ]
 
