@@ -42,7 +42,7 @@ def test_attribution_a_ministry_that_says_it_claims_it_for_its_side(extractor: E
         "the Canadian defence ministry said.",
     )
     assert r.claim == "claimed"
-    assert r.sources == (ClaimSource("government", "defence ministry", "nation:CA", "asserts"),)
+    assert r.sources == (ClaimSource("government", "Defence Ministry", "nation:CA", "asserts"),)
 
 
 def test_attribution_according_to_names_the_source(extractor: Extractor) -> None:

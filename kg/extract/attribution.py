@@ -280,12 +280,15 @@ def _quote_speaker(sent: Span, mentions: Mentions) -> list[ClaimSource]:
 def _source(head: Token, mentions: Mentions, stance: str) -> list[ClaimSource]:
     """The source a phrase names (one, or none for a pronoun whose speaker is not found)."""
     lex = lexicon()
-    if head.lower_ in lex.speaker_pronouns:
+    phrase = list(head.subtree)
+    party = _party_in(phrase, mentions)
+    document = head.lemma_.lower() in lex.claim_nouns  # "the statement said", "the post added"
+    if head.lower_ in lex.speaker_pronouns or (document and party is None):
         antecedent = _previous_speaker(head)
         return _source(antecedent, mentions, stance) if antecedent is not None else []
-    phrase = list(head.subtree)
+    if document:
+        return [ClaimSource("government", "", party, stance)]  # "Russia's statement said"
     left = [t for t in phrase if t.i <= head.i]
-    party = _party_in(phrase, mentions)
     words = [t for t in left if t.dep_ not in _SKIP_DEPS and not _is_party(t, mentions)]
     label = " ".join(t.text for t in words)
     kind = _kind(head, left, label, party, mentions)
@@ -295,11 +298,18 @@ def _source(head: Token, mentions: Mentions, stance: str) -> list[ClaimSource]:
             party = None  # a newspaper of a state does not speak for it; state media does
     elif kind == "unnamed":
         label = f"unnamed {head.lemma_.lower()}"
-    elif kind == "government" and party is None:
-        party = _party_before(head, mentions)
-    elif kind == "government" and _is_party(head, mentions):
-        label = ""
+    elif kind == "government" and party is None:  # "the ministry", "a spokesman": the body named before
+        party = _party_before(head, mentions, any_body=not any(t.pos_ == "PROPN" for t in left))
+    if kind == "government":
+        label = "" if _is_party(head, mentions) else _title(words)
+    elif kind == "other" or (kind == "outlet" and not _outlet_name(label)):
+        label = label.lower()
     return [ClaimSource(kind, label, party, stance)]
+
+
+def _title(words: list[Token]) -> str:
+    """One spelling per body, whatever the article's capitals: "Defence Ministry", "Joint Staff", "NORAD"."""
+    return " ".join(w.text if w.text.isupper() else w.text[:1].upper() + w.text[1:].lower() for w in words)
 
 
 def _kind(head: Token, left: list[Token], label: str, party: str | None, mentions: Mentions) -> str:
@@ -340,9 +350,10 @@ def _party_in(tokens: Iterable[Token], mentions: Mentions) -> str | None:
     return None
 
 
-def _party_before(head: Token, mentions: Mentions, window: int = 400) -> str | None:
+def _party_before(head: Token, mentions: Mentions, *, any_body: bool, window: int = 400) -> str | None:
     """ "the ministry": the party of the last phrase with the same head ("Japan's defence ministry"),
-    else of the last government body named before ("a spokesman" after "the Finnish Border Guard")."""
+    else (`any_body`) of the last government body named before ("a spokesman" after "the Finnish
+    Border Guard")."""
     doc = head.doc
     lemma = head.lemma_.lower()
     official = lexicon().official_words
@@ -350,7 +361,7 @@ def _party_before(head: Token, mentions: Mentions, window: int = 400) -> str | N
     for i in range(head.i - 1, max(-1, head.i - window), -1):
         t = doc[i]
         same = t.lemma_.lower() == lemma
-        if same or (fallback is None and t.lemma_.lower() in official):
+        if same or (any_body and fallback is None and t.lemma_.lower() in official):
             party = _party_in(t.subtree, mentions)
             if party and same:
                 return party
