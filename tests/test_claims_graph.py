@@ -115,3 +115,22 @@ def test_claims_broken_graph_same_report_as_pyshacl(old: str, new: str) -> None:
     graph = _graph(CLAIMS.replace(old, new))
     assert not check_graph(graph).conforms
     _same(graph)
+
+
+def test_claims_one_sided_edges_are_dashed_on_the_graph_page() -> None:
+    from kg.graph.ontology import class_hierarchy
+    from kg.graph.project import edge_claim, to_networkx
+    from kg.view.pagedata import CLAIM_DASHES, vis_data
+
+    graph = _graph(CLAIMS) + class_hierarchy()
+    mig, bone = str(ID["aircraft/mig-31"]), str(ID["aircraft/b-1b"])
+    edge = to_networkx(graph).get_edge_data(mig, bone)["intercepted"]
+    assert edge["claim"] == "denied"
+    rows = {(e["predicate"], e["kind"]): e for e in vis_data(to_networkx(graph), 500)["edges"]}
+    assert rows[("intercepted", "relation")]["dashes"] == CLAIM_DASHES
+    plain = _graph(GOOD)
+    rows = {e["predicate"]: e for e in vis_data(to_networkx(plain), 500)["edges"]}
+    assert rows["intercepted"]["dashes"] is False and rows["operatedBy"]["dashes"] is True
+    assert edge_claim(["claimed", "confirmed"]) == "confirmed"
+    assert edge_claim(["claimed", "denied"]) == "denied"
+    assert edge_claim(["", ""]) == ""

@@ -37,7 +37,7 @@ class HasIri(Protocol):
 
 
 def source_label(source: ClaimSource) -> str:
-    """What a reader sees: "defence ministry (Japan)", "Russia", "Reuters", "unnamed official (United States)"."""
+    """What a reader sees: "Defence Ministry (Japan)", "Russia", "Reuters", "unnamed official (US)"."""
     party = _party_label(source.party) if source.party else ""
     if not source.label:
         return party or "unnamed source"
