@@ -33,7 +33,10 @@ STANCE_PROPERTY = {"asserts": PK.attributedTo, "confirms": PK.confirmedBy, "deni
 
 
 class HasIri(Protocol):
-    iri: URIRef
+    """What a merged event reference gives (kg.graph.rdf.EventRef)."""
+
+    @property
+    def iri(self) -> URIRef: ...
 
 
 def source_label(source: ClaimSource) -> str:
