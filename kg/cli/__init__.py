@@ -24,6 +24,7 @@ _COMMAND_MODULES = [
     "validate",
     "evaluate",
     "claims",
+    "report",
     "doctor",
 ]
 
