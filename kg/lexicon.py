@@ -77,6 +77,7 @@ class Lexicon:
     describe_verbs: frozenset[str]
     speech_verbs: frozenset[str]
     identify_verbs: frozenset[str]
+    reporting_forces: frozenset[str]  # "the German air force said": a force that reports its own act
     # places
     destination_preps: dict[str, dict[str, int]]
     location_preps: frozenset[str]

@@ -269,3 +269,8 @@ def test_nlp_a_pipeline_for_a_given_gazetteer_is_loaded_once() -> None:
 
     gaz = default_gazetteer()
     assert load_pipeline(gazetteer=gaz) is load_pipeline(gazetteer=gaz)
+
+
+def test_nlp_designations_written_in_capitals_are_found() -> None:
+    doc = load_pipeline()("Two SU-30MKI jets escorted the IL-76 to Agra.")
+    assert {e.ent_id_ for e in doc.ents} >= {"aircraft:su-30mki", "aircraft:il-76"}

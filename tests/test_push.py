@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from test_query import GRAPH, example_dataset
 from test_serve import free_port, wait_port
 
+from kg.build.doctor import find_oxigraph
 from kg.cli.push import graph_url
-from kg.doctor import find_oxigraph
 from kg.graph.store import read_union_graph, write_store
 
 pytestmark = pytest.mark.slow

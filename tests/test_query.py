@@ -534,3 +534,11 @@ def test_query_cli_clear_errors(outdir: Path, tmp_path_factory, args: list[str],
     assert out.exit_code != 0
     assert message in out.output
     assert "Traceback" not in out.output
+
+
+def test_query_relations_by_confidence_keeps_only_what_is_that_certain(store) -> None:
+    """The confidence filter of the library: every row is at or above `min`."""
+    kept = run_named(store, "relations-by-confidence", {"min": "0.85"})
+    none = run_named(store, "relations-by-confidence", {"min": "0.9"})  # the example events are all 0.85
+    assert len(kept) == 6 and len(none) == 0
+    assert all(float(t.value) >= 0.85 for t in kept.column("confidence") if t is not None)

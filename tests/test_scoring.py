@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.errors import KgError
 from kg.evaluation.calibration import Band, calibration, format_calibration
+from kg.evaluation.training import check_sets
 from kg.extract.extractor import Extractor
 from kg.extract.scoring import Scorer, features, sibling_counts
-from kg.extract.training import check_sets
 from kg.records import Article
 
 pytestmark = pytest.mark.slow

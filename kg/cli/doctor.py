@@ -15,7 +15,7 @@ def doctor_command() -> None:
 
     Exits 1 when a required part does not work; each problem comes with the command that fixes it.
     """
-    from kg.doctor import run_checks
+    from kg.build.doctor import run_checks
 
     click.echo(f"posture-kg {__version__}, Python {sys.version.split()[0]}, {sys.executable}")
     checks = run_checks()

@@ -85,7 +85,7 @@ def train_scorer_command(
     learns how much each way of finding a relation is worth, and the keep threshold is chosen
     by cross-validation over articles. Needs scikit-learn (`pip install 'posture-kg[train]'`).
     """
-    from kg.extract.training import DEFAULT_SETS, check_sets, train
+    from kg.evaluation.training import DEFAULT_SETS, check_sets, train
 
     chosen = [(a, g) for a, g in sets] or [(Path(a), Path(g)) for a, g in DEFAULT_SETS if Path(g).is_dir()]
     check_sets(chosen, allow_validation=allow_validation)

@@ -126,6 +126,20 @@ def direct_object(verb: Token) -> Token | None:
             return relative_antecedent(objs[0])
     if verb.dep_ == "relcl" and children(verb, "nsubj"):
         return verb.head  # "the bombers that the F-16s escorted"
+    return _free_relative_object(verb)
+
+
+def _free_relative_object(verb: Token) -> Token | None:
+    """ "intercepted what turned out to be a Tu-142": the complement of the "what" clause."""
+    clauses = [
+        c
+        for c in verb.children
+        if c.dep_ in {"ccomp", "xcomp"} and any(w.lower_ == "what" for w in c.children)
+    ]
+    for clause in clauses:
+        attrs = [t for t in clause.subtree if t.dep_ in {"attr", "oprd"}]
+        if attrs:
+            return attrs[0]
     return None
 
 

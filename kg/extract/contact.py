@@ -108,18 +108,15 @@ def _aircraft_class(document: Document, arg: Argument) -> str:
 def _arguments(document: Document, frame: Frame, predicate: str) -> tuple[list[Argument], list[Argument]]:
     """Actors and targets; the side read first constrains the other (not the same key or party)."""
     if frame.route == "passive" or not frame.agents:
+        # "It was escorted by the F-16s": what the agents name is not what "it" refers to
         named = [a for h in frame.agents for a in entities_of(document, h, allow_context=False)]
-        targets = _read(
-            document, frame.themes, _hint("target", predicate, document, named)
-        )  # "It was warned off by"
+        targets = _read(document, frame.themes, _hint("target", predicate, document, named), _keys(named))
         actors = _read(document, frame.agents, _hint("actor", predicate, document, targets), _keys(targets))
         if not actors and targets:
             actors = _context_actor(document, frame.trigger, targets, frame.themes)
         return actors, targets
     actors = _read(document, frame.agents, RoleHint("actor"))
-    if (
-        not actors and frame.themes
-    ):  # an untyped actor ("Fighters were scrambled to ..."): its side from the target's
+    if not actors and frame.themes:  # "Fighters were scrambled to ...": the untyped side from the target
         targets = _read(document, frame.themes, RoleHint("target"))
         return _read(
             document, frame.agents, _hint("actor", predicate, document, targets), _keys(targets)
@@ -183,13 +180,14 @@ def _context_actor(
 
 
 def _attribution_tokens(sent: Span) -> set[int]:
-    """ "according to U.S. reports", "U.S. officials said": who reports, not who acted."""
+    """ "according to U.S. reports", "U.S. officials said": who reports, not who acted. An armed force
+    or ministry reporting ("..., the German air force said") speaks of its own intercept and counts."""
     lex = lexicon()
     out: set[int] = set()
     for t in sent:
         according = t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to"
         speaker = t.dep_ == "nsubj" and t.head.lemma_.lower() in lex.speech_verbs
-        if according or speaker:
+        if (according or speaker) and t.lemma_.lower() not in lex.reporting_forces:
             out.update(x.i for x in t.subtree)
     return out
 

@@ -35,12 +35,13 @@ def antecedents(
 
     With a `hint`, what filled the same role before is preferred, then what the other side's
     party does not operate, then anything compatible. "it" looks for a platform first, then
-    for a party.
+    for a party. Named types come before unnamed ones ("a Russian bomber").
     """
     categories = ["Platform", "Actor"] if category == "Any" else [category]
+    passes = [(named, prefer, avoid) for named in (True, False) for prefer, avoid in _passes(document, hint)]
     for cat in categories:
-        for prefer, avoid in _passes(document, hint):
-            found = _search(document, head, cat, operator, exclude, avoid, prefer)
+        for named_only, prefer, avoid in passes:
+            found = _search(document, head, cat, operator, exclude, avoid, prefer, named_only)
             if found:
                 for m in found:  # the description now names them: later references find it first
                     document.echoes.append(
@@ -100,12 +101,18 @@ def _search(
     exclude: frozenset[str],
     avoid_party: str | None,
     prefer: frozenset[str] | None = None,
+    named_only: bool = False,
 ) -> list[MentionSpan]:
     plural = _is_plural(head)
     found: list[MentionSpan] = []
     nearest_sentence: int | None = None
     for m in document.window(_window_start(document, head), head.idx):
-        if m.key in exclude or m.heading or m.span.start <= head.i < m.span.end:
+        if (
+            m.key in exclude
+            or m.heading
+            or m.span.start <= head.i < m.span.end
+            or (named_only and m.form == "unnamed")
+        ):
             continue
         if not compatible(document, m, category, operator) or _operated_by(document, m, avoid_party):
             continue
@@ -166,6 +173,8 @@ def compatible(document: Document, m: MentionSpan, category: str, operator: str 
 
 
 def _operators(document: Document, m: MentionSpan) -> set[str]:
+    if m.form == "unnamed":
+        return {m.key}
     known = document.operated_by.get(m.key)
     if known:
         return {known}

@@ -21,6 +21,10 @@ from kg.lexicon import lexicon
 from kg.nlp.pipeline import KINDS
 from kg.records import Article
 
+#: Category nouns that name aircraft (not weapons): "bomber", "jets", "the aircraft".
+_ROLES = frozenset(
+    {"Aircraft", "Bomber", "Fighter", "TankerAircraft", "UnmannedAircraft", "Helicopter", "TransportAircraft"}
+)
 #: Surface forms, as `kg.nlp.pipeline.surface_forms` gives them: (normalised text, key) -> forms.
 Forms = dict[tuple[str, str], set[str]]
 #: Named places of one sentence from the NER run on demand (`kg.nlp.pipeline.place_finder`).
@@ -95,6 +99,8 @@ class Document:
     salient: dict[int, list[Argument]] = field(default_factory=dict)
     #: descriptions and pronouns already resolved ("the bombers" -> Tu-95MS), for recency
     echoes: list[MentionSpan] = field(default_factory=list)
+    #: untyped platforms with their party ("a Russian bomber"): what a later "the aircraft" may refer to
+    unnamed: list[MentionSpan] = field(default_factory=list)
     #: role -> keys that filled it in the candidates read so far ("target": the aircraft met), oldest first
     role_history: dict[str, list[str]] = field(default_factory=dict)
     sent_starts: list[int] = field(default_factory=list)
@@ -132,7 +138,8 @@ class Document:
         lo = bisect.bisect_left(self._mention_starts, start_char)
         hi = bisect.bisect_left(self._mention_starts, end_char)
         echoes = [m for m in self.echoes[-64:] if start_char <= m.start < end_char]
-        return sorted([*self.mentions[lo:hi], *echoes], key=lambda m: m.start, reverse=True)
+        unnamed = [m for m in self.unnamed if start_char <= m.start < end_char]
+        return sorted([*self.mentions[lo:hi], *echoes, *unnamed], key=lambda m: m.start, reverse=True)
 
     def actors_before(self, sent_start: int) -> list[str]:
         """The party-level actors of the nearest earlier sentence that had any (see `salient`)."""
@@ -249,4 +256,27 @@ def read_document(
     document = Document(doc, article, gaz, mentions, by_token, headings, headline, find_places)
     document.sent_starts = [s.start for s in doc.sents]
     document.paragraph_starts = _paragraph_starts(doc)
+    document.unnamed = unnamed_platforms(doc, by_token)
     return document
+
+
+def unnamed_platforms(doc: Doc, by_token: dict[int, MentionSpan]) -> list[MentionSpan]:
+    """ "A Russian bomber", "two Chinese drones": an aircraft of a named party whose type is not named,
+    kept (form "unnamed", key = the party) so that "the aircraft" or "it" can refer back to it."""
+    categories = lexicon().category_nouns
+    out = []
+    for t in doc:
+        category = categories.get(t.lower_)
+        if t.pos_ != "NOUN" or t.i in by_token or category not in _ROLES:
+            continue
+        modifiers = [
+            by_token[c.i] for c in t.children if c.i in by_token and c.dep_ in {"amod", "compound", "nmod"}
+        ]
+        if any(m.kind in {"Aircraft", "WeaponSystem"} for m in modifiers):
+            continue  # "two Tu-95 bombers" names its type
+        parties = {m.key for m in modifiers if m.kind in {"Nation", "Alliance"}}
+        if len(parties) == 1:
+            key = next(iter(parties))
+            role = "" if category == "Aircraft" else category
+            out.append(MentionSpan(doc[t.i : t.i + 1], key, "Aircraft", "unnamed", role))
+    return out

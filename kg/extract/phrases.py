@@ -242,7 +242,7 @@ def _entities_of_head(
         # "the bombers" refers back to a type; "the Russian aircraft" names its party, and stays at that level
         found = coref.antecedents(document, head, category, None, exclude, hint=hint)
         if found:
-            return [Argument(m.key, m.kind, head.i, count, operator, True, "description") for m in found]
+            return [_referent(m, head, count, "description") for m in found]
     named = [m for m in parties if m.form != "demonym"]
     demonyms = [m for m in parties if m.form == "demonym"]
     if named or demonyms:
@@ -252,6 +252,14 @@ def _entities_of_head(
             for m in {m.key: m for m in chosen}.values()
         ]
     return _parties_by_reference(document, head, exclude, allow_context, hint, operator, count)
+
+
+def _referent(m: MentionSpan, head: Token, count: int | None, how: str) -> Argument:
+    """What a reference resolved to; an unnamed platform ("a Russian bomber") stands for its party."""
+    if m.form == "unnamed":
+        kind = "Alliance" if m.key.startswith("alliance:") else "Nation"
+        return Argument(m.key, kind, head.i, count, None, True, f"{how}-of-unnamed")
+    return Argument(m.key, m.kind, head.i, count, None, True, how)
 
 
 def _platforms_in_apposition(document: Document, head: Token, exclude: frozenset[str]) -> list[MentionSpan]:
@@ -283,7 +291,7 @@ def _parties_by_reference(
     if allow_context and pronoun:
         found = coref.antecedents(document, head, lex.pronouns[head.lower_], None, exclude, hint=hint)
         if found:
-            return [Argument(m.key, m.kind, head.i, count, via_context=True, how="pronoun") for m in found]
+            return [_referent(m, head, count, "pronoun") for m in found]
     if allow_context and (pronoun or category) and hint is not None and hint.away_from:
         # "Fighters were scrambled to intercept them": no type to refer to, but the side is clear
         party = coref.party_in_reach(document, head, hint.away_from, exclude)

@@ -167,8 +167,9 @@ def _noun_candidates(document: Document, sent: Span, noun: Token) -> Iterator[Ca
     target_preps = {"to", "against"} | ({"for"} if noun.lemma_.lower() in by_cause else set())
     objects = [o for word in target_preps for o in prep_objects(noun, word)]
     stimulus = [t for obj in objects for t in obj.subtree]
-    if not stimulus and noun.dep_ == "dobj" and noun.head.lemma_.lower() in lex.elicit_verbs:
-        cause = subject(noun.head)  # "the decision drew an angry response from Moscow"
+    elicited = _elicited_by(noun)
+    if not stimulus and elicited is not None:
+        cause = subject(elicited.head)  # "the decision drew an angry response from Moscow"
         stimulus = list(cause.subtree) if cause is not None else []
     named_stimulus = {a.key for a in parties_in(document, stimulus, set())}
     actors = _not_the_stimulus(document, sent, response_actor(document, sent, noun), named_stimulus)
@@ -214,12 +215,31 @@ def _under_blocked_verb(noun: Token) -> bool:
     return verb.pos_ in {"VERB", "AUX"} and modality.blocked(verb) in {"modal", "conditional", "negated"}
 
 
+def _elicited_by(noun: Token) -> Token | None:
+    """The object of "drew", "prompted"... that the response noun is or hangs on through "of"
+    ("drew an angry response from", "drew threats of retaliation from")."""
+    elicit = lexicon().elicit_verbs
+    t = noun
+    for _ in range(3):
+        if t.dep_ == "dobj" and t.head.lemma_.lower() in elicit:
+            return t
+        if not (t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ in {"NOUN", "PROPN"}):
+            return None
+        t = t.head.head
+    return None
+
+
 def response_actor(document: Document, sent: Span, noun: Token) -> list[Argument]:
     """The party whose act the response noun describes."""
     poss = children(noun, "poss")
     if poss:
         return actor_level(document, poss[0], sent)
+    elicited = _elicited_by(noun)
     by = prep_objects(noun, "by", "from")
+    if elicited is not None:  # "drew threats of retaliation from Moscow": the "from" may hang on either
+        by = by or prep_objects(elicited, "by", "from") or prep_objects(elicited.head, "from")
+        if not by:
+            return []  # the subject of "drew" is the stimulus, never the responder
     if by:
         return actor_level(document, by[0], sent)
     owners = [
@@ -269,13 +289,25 @@ def _governing_actor(document: Document, sent: Span, noun: Token) -> list[Argume
                     return actor_level(document, agents[0], sent)
             return actor_level(document, subject(governor), sent)
         if governor.pos_ in {"NOUN", "PROPN"}:
-            verb = governor.head if governor.dep_ in {"dobj", "nsubj", "attr"} else None
-            if verb is not None and verb.pos_ in {"VERB", "AUX"}:
-                return actor_level(document, subject(verb), sent)
-            return actor_level(document, governor, sent)
+            return _actor_of_act(document, sent, governor, noun)
     if noun.dep_ in {"attr", "acomp"} and head.pos_ in {"AUX", "VERB"}:
         return actor_level(document, subject(head), sent)
     return []
+
+
+def _actor_of_act(document: Document, sent: Span, act: Token, noun: Token) -> list[Argument]:
+    """The party of the act a response hangs on ("exercises in response to", "described the launch as
+    a scramble in response to"): never a party named inside the response phrase itself."""
+    lex = lexicon()
+    verb = act.head if act.dep_ in {"dobj", "nsubj", "attr"} else None
+    if verb is not None and verb.pos_ in {"VERB", "AUX"}:
+        return actor_level(document, subject(verb), sent)
+    if act.dep_ == "pobj" and act.head.lower_ == "as" and act.head.head.lemma_.lower() in lex.describe_verbs:
+        described = children(act.head.head, "dobj", "nsubjpass")  # "described the launch as a scramble"
+        if described:
+            return actor_level(document, described[0], sent)
+    inside = {t.i for t in noun.subtree}
+    return [a for a in actor_level(document, act, sent) if a.token not in inside]
 
 
 def tit_for_tat(document: Document, sent: Span) -> Iterator[Candidate]:

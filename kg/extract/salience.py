@@ -86,7 +86,18 @@ def _salient_before(document: Document, sent: Span, token: Token) -> list[Argume
         here = parties_of(document, entities_of(document, subj, allow_context=False))
         if here:
             return here
-    return earlier_actors(document, sent, limit=1)
+    return earlier_actors(document, sent, limit=1) or _speaker(document, sent)
+
+
+def _speaker(document: Document, sent: Span) -> list[Argument]:
+    """ "Beijing said the drills were a response to ...": with nothing before, the party that speaks of
+    its own act (a ministry's statement about "the drills", "its flights")."""
+    root = sent.root
+    if root.lemma_.lower() not in lexicon().speech_verbs:
+        return []
+    speakers = children(root, "nsubj")
+    found = parties_of(document, entities_of(document, speakers[0], allow_context=False)) if speakers else []
+    return [replace(a, via_context=True, how="speaker") for a in found]
 
 
 def earlier_actors(

@@ -4,7 +4,7 @@ Takes the `Candidate`s of a document; gives each a probability that a reader wou
 (a logistic model over `features`), used as the relation's confidence and, against the model's
 threshold, to keep or drop it. The model is a small JSON file (kg/data/scorer.json: feature ->
 weight, bias, threshold, and what it was trained and measured on), trained by
-`kg train-scorer` (kg.extract.training). Without that file every candidate is kept with its
+`kg train-scorer` (kg.evaluation.training). Without that file every candidate is kept with its
 rule confidence.
 
 Features say how the relation was read, never what it names: predicate, route (active,

