@@ -76,6 +76,8 @@ class Gazetteer:
     capitals: dict[str, str] = field(default_factory=dict)
     #: keys of the alliances whose members stand by each other (kinds in `DEFENCE_KINDS`)
     defence_pacts: set[str] = field(default_factory=set)
+    #: nations (a central point), seas, bases, locations -> (latitude, longitude), approximate
+    coordinates: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def entity(self, key: str) -> Entity | None:
         return self.entities.get(key)
@@ -83,6 +85,13 @@ class Gazetteer:
     def aircraft_key(self, designation: str) -> str | None:
         """The entity key for a written designation, known or not in the gazetteer."""
         return self.designations.get(normalise(designation))
+
+
+def _place_at(gaz: Gazetteer, key: str, entry: dict) -> None:
+    """The entry's `lat`/`lon` (decimal degrees), when it gives them."""
+    lat, lon = entry.get("lat"), entry.get("lon")
+    if isinstance(lat, int | float) and isinstance(lon, int | float):
+        gaz.coordinates[key] = (float(lat), float(lon))
 
 
 def nation_key(iso2: str) -> str:
@@ -164,6 +173,7 @@ def _add_nation(gaz: Gazetteer, entry: dict, members: dict[str, list[str]]) -> N
     demonyms = list(_strings(entry, "demonyms"))
     metonyms = list(_strings(entry, "metonyms"))
     gaz.nations[entry["iso2"].upper()] = key
+    _place_at(gaz, key, entry)
     if metonyms:  # the first metonym is the capital ("Moscow"), the others seats of power
         gaz.capitals[key] = normalise(metonyms[0])
     gaz.entities[key] = Entity(
@@ -209,6 +219,7 @@ def _add_weapon(gaz: Gazetteer, entry: dict) -> None:
 def _add_sea(gaz: Gazetteer, entry: dict) -> None:
     key = f"sea:{entry['id']}"
     aliases = list(_strings(entry, "aliases"))
+    _place_at(gaz, key, entry)
     gaz.entities[key] = Entity(
         key=key, kind="Sea", label=entry["name"], aliases=_unique(aliases), wikidata=_wikidata(entry)
     )
@@ -222,6 +233,7 @@ def _add_place(gaz: Gazetteer, entry: dict, prefix: str, kind: str) -> None:
     """A base (with the nation that operates it) or another named place, in its country."""
     key = f"{prefix}:{entry['id']}"
     aliases = list(_strings(entry, "aliases"))
+    _place_at(gaz, key, entry)
     operator = entry.get("operator") or entry.get("country") if kind == "Base" else None
     gaz.entities[key] = Entity(
         key=key,

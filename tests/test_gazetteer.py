@@ -334,3 +334,40 @@ def test_gazetteer_normalise_folds_case_dashes_and_space(text, expected):
 )
 def test_gazetteer_slug_is_readable_ascii(text, expected):
     assert slug(text) == expected
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    import math
+
+    (lat1, lon1), (lat2, lon2) = (tuple(map(math.radians, p)) for p in (a, b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def test_gazetteer_packaged_places_carry_coordinates_in_range(packaged):
+    """Every nation, sea, base and location has a latitude and longitude (approximate, see
+    docs/gazetteer.md); what the map of `kg report` places them by."""
+    kinds = {"Nation", "Sea", "Base", "Location"}
+    placed = [e.key for e in packaged.entities.values() if e.kind in kinds]
+    assert placed and all(key in packaged.coordinates for key in placed)
+    for key, (lat, lon) in packaged.coordinates.items():
+        assert -90 <= lat <= 90 and -180 <= lon <= 180, key
+
+
+@pytest.mark.parametrize(
+    ("near", "far_from", "km"),
+    [
+        ("base:kadena-ab", "location:okinawa", 60),
+        ("base:sevastopol-naval-base", "location:sevastopol", 20),
+        ("base:severomorsk", "location:murmansk", 40),
+        ("base:andersen-afb", "location:guam", 40),
+        ("base:chkalovsk-ab", "location:kaliningrad", 60),
+        ("base:raf-lossiemouth", "sea:moray-firth", 60),
+        ("location:bornholm", "sea:baltic-sea", 400),
+        ("base:misawa-ab", "sea:tsugaru-strait", 200),
+        ("nation:LT", "location:kaliningrad", 250),
+    ],
+)
+def test_gazetteer_packaged_coordinates_agree_with_each_other(packaged, near, far_from, km):
+    """Latitude and longitude not swapped, signs right: places known to be close are close."""
+    assert _km(packaged.coordinates[near], packaged.coordinates[far_from]) < km

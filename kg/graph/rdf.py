@@ -27,6 +27,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.gazetteer import Gazetteer
+from kg.graph.claims import event_claim_triples, report_claim_triples
 from kg.graph.ntriples import term_nt
 from kg.iris import DERIVED_GRAPH, article_iri, entity_iri, event_iri, evidence_iri, graph_iri
 from kg.records import ArticleResult, Entity, Relation
@@ -205,6 +206,8 @@ def _relation_triples(
     if r.target_count:
         g.add((node, PK.targetCount, Literal(r.target_count)))
     g.add((node, PROV.wasQuotedFrom, art))
+    for triple in report_claim_triples(r, node):
+        g.add(triple)
 
 
 def derived_graph(
@@ -253,6 +256,8 @@ def derived_graph(
             g.add((iri, PK.date, Literal(dates[iri], datatype=XSD.date)))
     for (iri, prop), count in counts.items():
         g.add((iri, prop, Literal(count)))
+    for triple in event_claim_triples(results, events):
+        g.add(triple)
     if hierarchy is not None:
         for triple in hierarchy:
             g.add(triple)
