@@ -124,15 +124,18 @@ def _places(document: Document, head: Token) -> list[Argument]:
     found = [
         _city(document, a) for a in entities_of(document, head, allow_context=False) if a.kind in PLACE_KINDS
     ]
-    if found or head.i in document.by_token:
-        return found
     lex = lexicon()
-    if head.lemma_.lower() in lex.base_nouns and any(
-        c.lower_ in lex.definite_determiners for c in head.children
+    if (
+        all(a.kind == "Nation" and a.token == head.i for a in found)
+        and head.i not in document.by_token
+        and head.lemma_.lower() in lex.base_nouns
+        and any(c.lower_ in lex.definite_determiners for c in head.children)
     ):
         base = _named_base_before(document, head)  # "landed at the German base": the base named before
         if base is not None:
             return [base]
+    if found or head.i in document.by_token:
+        return found
     if head.lemma_.lower() in lex.generic_place_nouns:
         inner = [
             obj
