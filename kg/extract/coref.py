@@ -37,6 +37,8 @@ def antecedents(
     party does not operate, then anything compatible. "it" looks for a platform first, then
     for a party. Named types come before unnamed ones ("a Russian bomber").
     """
+    if refers_to_unnamed_group(document, head):
+        return []  # "14 missiles were launched and Qatar's defences intercepted 13 of them"
     categories = ["Platform", "Actor"] if category == "Any" else [category]
     passes = [(named, prefer, avoid) for named in (True, False) for prefer, avoid in _passes(document, hint)]
     for cat in categories:
@@ -49,6 +51,40 @@ def antecedents(
                     )
                 return sorted(found, key=lambda m: m.start)
     return []
+
+
+def refers_to_unnamed_group(document: Document, head: Token) -> bool:
+    """Is `head` a plural pronoun whose nearest plural platform noun before it, in its sentence,
+    is indefinite and names no type ("14 missiles")? Then that is what the pronoun stands for,
+    not a mention further back. The subjects of the pronoun's own clause ("fighters were
+    scrambled to intercept them") are not candidates."""
+    if head.pos_ != "PRON" or not _is_plural(head):
+        return False
+    lex = lexicon()
+    categories = lex.category_nouns
+    own_subjects: set[int] = set()
+    skip = 0  # "they intercepted them": the subject pronoun took the nearest group
+    verb = head.head
+    while True:
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        own_subjects |= {c.i for c in subjects}
+        skip += sum(1 for c in subjects if c.pos_ == "PRON" and _is_plural(c))
+        if verb.dep_ == "relcl":  # "two fighters, which intercepted them"
+            own_subjects.add(verb.head.i)
+        if verb.dep_ not in {"xcomp", "advcl", "prep", "pobj", "dobj"} or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    for t in reversed(head.doc[head.sent.start : head.i]):
+        if t.tag_ == "NNS" and t.lower_ in categories and t.i not in own_subjects:
+            if skip:
+                skip -= 1
+                continue
+            definite = any(
+                c.lower_ in lex.definite_determiners for c in t.children if c.dep_ in {"det", "poss"}
+            )
+            named = any(m.kind in {"Aircraft", "WeaponSystem"} for m in document.mentions_in(t.subtree))
+            return not definite and not named  # "the bombers" refers on, to the type named before
+    return False
 
 
 def party_in_reach(

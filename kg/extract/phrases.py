@@ -290,6 +290,8 @@ def _parties_by_reference(
     if operator is not None and category:  # "its jets": the party the pronoun refers to
         return [Argument(operator, "Nation", head.i, count, how="possessive")]
     pronoun = head.pos_ == "PRON" and head.lower_ in lex.pronouns
+    if pronoun and coref.refers_to_unnamed_group(document, head):
+        return []
     if allow_context and pronoun:
         found = coref.antecedents(document, head, lex.pronouns[head.lower_], None, exclude, hint=hint)
         if found:
