@@ -71,6 +71,8 @@ def refers_to_unnamed_group(document: Document, head: Token) -> bool:
         skip += sum(1 for c in subjects if c.pos_ == "PRON" and _is_plural(c))
         if verb.dep_ == "relcl":  # "two fighters, which intercepted them"
             own_subjects.add(verb.head.i)
+        if verb.dep_ == "xcomp":  # "scrambled fighters to intercept them": the object controls
+            own_subjects |= {c.i for c in verb.head.children if c.dep_ == "dobj"}
         if verb.dep_ not in {"xcomp", "advcl", "prep", "pobj", "dobj"} or verb.head.i == verb.i:
             break
         verb = verb.head
@@ -82,7 +84,10 @@ def refers_to_unnamed_group(document: Document, head: Token) -> bool:
             definite = any(
                 c.lower_ in lex.definite_determiners for c in t.children if c.dep_ in {"det", "poss"}
             )
-            named = any(m.kind in {"Aircraft", "WeaponSystem"} for m in document.mentions_in(t.subtree))
+            phrase = head.doc[
+                min(t.left_edge.i, t.i - 1) : t.right_edge.i + 1
+            ]  # "F-15J fighters", parsed apart
+            named = any(m.kind in {"Aircraft", "WeaponSystem"} for m in document.mentions_in(phrase))
             return not definite and not named  # "the bombers" refers on, to the type named before
     return False
 
