@@ -74,6 +74,8 @@ class Gazetteer:
     nations: dict[str, str] = field(default_factory=dict)
     #: nation key -> its capital's normalised name (a capital named as a destination is a city)
     capitals: dict[str, str] = field(default_factory=dict)
+    #: a navy's ship prefix ("USS", "HMS") -> the nation key it names (prefixes two navies share are left out)
+    ship_prefixes: dict[str, str] = field(default_factory=dict)
     #: keys of the alliances whose members stand by each other (kinds in `DEFENCE_KINDS`)
     defence_pacts: set[str] = field(default_factory=set)
     #: nations (a central point), seas, bases, locations -> (latitude, longitude), approximate
@@ -174,6 +176,8 @@ def _add_nation(gaz: Gazetteer, entry: dict, members: dict[str, list[str]]) -> N
     metonyms = list(_strings(entry, "metonyms"))
     gaz.nations[entry["iso2"].upper()] = key
     _place_at(gaz, key, entry)
+    for prefix in _strings(entry, "ship_prefixes"):
+        gaz.ship_prefixes[prefix] = key
     if metonyms:  # the first metonym is the capital ("Moscow"), the others seats of power
         gaz.capitals[key] = normalise(metonyms[0])
     gaz.entities[key] = Entity(

@@ -371,3 +371,23 @@ def test_gazetteer_packaged_places_carry_coordinates_in_range(packaged):
 def test_gazetteer_packaged_coordinates_agree_with_each_other(packaged, near, far_from, km):
     """Latitude and longitude not swapped, signs right: places known to be close are close."""
     assert _km(packaged.coordinates[near], packaged.coordinates[far_from]) < km
+
+
+def test_gazetteer_packaged_ship_prefixes_name_one_navy_each(packaged):
+    """ "USS", "HMS" name their state; a prefix two navies use ("INS") names none."""
+    assert packaged.ship_prefixes["USS"] == "nation:US"
+    assert packaged.ship_prefixes["HMS"] == "nation:GB"
+    assert "INS" not in packaged.ship_prefixes
+    assert packaged.defence_pacts >= {"alliance:nato", "alliance:csto"}
+    assert "alliance:african-union" not in packaged.defence_pacts
+
+
+def test_gazetteer_ship_prefix_is_a_party_only_before_a_capitalised_name():
+    from kg.extract.extractor import Extractor
+    from kg.records import Article
+
+    extractor = Extractor()
+    text = "ITS CLAIMS WERE DENIED. The frigate ITS Carabiniere sailed. The ship and its crew waited."
+    result = extractor.article(Article("ships", text))
+    mentions = [(m.text, m.key) for m in result.mentions if m.key == "nation:IT"]
+    assert mentions == [("ITS", "nation:IT")]

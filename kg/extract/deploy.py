@@ -118,6 +118,9 @@ def _themes(document: Document, frame: Frame, verb_class: str, base: float) -> t
     head = frame.themes[0]
     if not is_unit(head):
         return [], base
+    named = [a for c in children(head, "appos") for a in entities_of(document, c, allow_context=False)]
+    if any(a.is_party for a in named):  # "the destroyer USS Carney": the ship names its state
+        return [a for a in named if a.is_party], base
     deployers = frame.agents or _deployer(frame)
     parties = [replace(a, how="deployer") for h in deployers for a in entities_of(document, h) if a.is_party]
     return parties, base * 0.9
