@@ -122,6 +122,7 @@ class Lexicon:
     capability_modals: frozenset[str]
     future_modals: frozenset[str]
     plan_verbs: frozenset[str]
+    plan_adjectives: frozenset[str]  # "due to leave", "set to deploy": scheduled, the subject acts
     blocking_heads: frozenset[str]
     capability_words: frozenset[str]
     denial_determiners: frozenset[str]
