@@ -125,10 +125,23 @@ def _places(document: Document, head: Token) -> list[Argument]:
         _city(document, a) for a in entities_of(document, head, allow_context=False) if a.kind in PLACE_KINDS
     ]
     lex = lexicon()
+    lemma = head.lemma_.lower()
+    only_states = head.i not in document.by_token and all(
+        a.kind == "Nation" and a.token == head.i for a in found
+    )
+    if only_states and lemma in lex.generic_place_nouns:
+        inner = [  # "an airfield in the Kaliningrad region", "the Lithuanian air base of Siauliai"
+            replace(a, how="inner-place")
+            for prep in children(head, "prep")
+            if prep.lower_ in {"in", "at", "near", "on", "of"}
+            for obj in children(prep, "pobj")
+            for a in place_arguments(document, obj)
+        ]
+        if inner:
+            return inner
     if (
-        all(a.kind == "Nation" and a.token == head.i for a in found)
-        and head.i not in document.by_token
-        and head.lemma_.lower() in lex.base_nouns
+        only_states
+        and lemma in lex.base_nouns
         and any(c.lower_ in lex.definite_determiners for c in head.children)
     ):
         base = _named_base_before(document, head)  # "landed at the German base": the base named before
@@ -136,17 +149,6 @@ def _places(document: Document, head: Token) -> list[Argument]:
             return [base]
     if found or head.i in document.by_token:
         return found
-    if head.lemma_.lower() in lex.generic_place_nouns:
-        inner = [
-            obj
-            for prep in children(head, "prep")
-            if prep.lower_ in {"in", "at", "near", "on", "of"}
-            for obj in children(prep, "pobj")
-        ]
-        for obj in inner:
-            found += [replace(a, how="inner-place") for a in place_arguments(document, obj)]
-        if found:
-            return found
     place = _unknown_place(document, head)
     return [place] if place is not None else []
 
