@@ -45,8 +45,9 @@ def destinations(
         for conj in trigger.conjuncts:
             if conj.i > trigger.i and not children(conj, "dobj", "nsubj"):
                 _visit(document, conj, conj, 0, preps, found, skip)
+    members = [a for m in _named_members(trigger) for a in place_arguments(document, m)]
     if not found:
-        return []
+        return members
     best = min(rank for rank, _, _ in found)
     # a base outranks the country named beside it ("In England they are stationed at RAF Lakenheath")
     specificity = {"Base": 0, "Location": 1, "Sea": 1, "Nation": 2}
@@ -68,7 +69,18 @@ def destinations(
     for i, arg in tier:
         if i in linked and all(a.key != arg.key for a in out):
             out.append(arg)
-    return out
+    members += [a for m in _named_members(document.doc[first]) for a in place_arguments(document, m)]
+    return out + [a for a in members if all(a.key != o.key for o in out)]
+
+
+def _named_members(head: Token) -> list[Token]:
+    """ "deployed to several air bases, Leh among them": the place named as one of them."""
+    return [
+        c
+        for c in head.children
+        if c.dep_ in {"npadvmod", "appos", "dep", "conj"}
+        and any(p.lower_ == "among" and any(o.lower_ == "them" for o in p.children) for p in c.children)
+    ]
 
 
 def _visit(
