@@ -218,9 +218,26 @@ def _operators(document: Document, m: MentionSpan) -> set[str]:
         return {m.key}
     known = document.operated_by.get(m.key)
     if known:
-        return {known}
+        return {known, *_sender(document, m)}
     entity = document.gaz.entity(m.key)
     return set(entity.operators) if entity else set()
+
+
+def _sender(document: Document, m: MentionSpan) -> set[str]:
+    """ "the Royal Air Force sent up Typhoons": the party whose verb has the platform as object
+    operates it here, whoever else flies the type in the article."""
+    head = m.span.root
+    while head.dep_ in {"compound", "nummod", "amod"} and head.head.i != head.i:
+        head = head.head
+    if head.dep_ != "dobj":
+        return set()
+    subjects = [c for c in head.head.children if c.dep_ == "nsubj"]
+    return {
+        s.key
+        for subj in subjects
+        for s in document.mentions_in(list(subj.subtree))
+        if s.kind in {"Nation", "Alliance"}
+    }
 
 
 def _operated_by(document: Document, m: MentionSpan, party: str | None) -> bool:
