@@ -50,7 +50,25 @@ def antecedents(
                         MentionSpan(head.doc[head.i : head.i + 1], m.key, m.kind, m.form, m.cls)
                     )
                 return sorted(found, key=lambda m: m.start)
+    if head.pos_ == "NOUN" and category not in {"Any", "Actor", "Alliance"}:
+        return _only_one_before(document, head, category, operator, exclude)
     return []
+
+
+def _only_one_before(
+    document: Document, head: Token, category: str, operator: str | None, exclude: frozenset[str]
+) -> list[MentionSpan]:
+    """ "the battery", several paragraphs after "a US Patriot battery": beyond the window, a
+    description still refers to the one type of its kind the article has named, if only one."""
+    found = [
+        m
+        for m in document.window(0, document.doc[head.sent.start].idx)
+        if not m.heading
+        and m.form != "unnamed"
+        and m.key not in exclude
+        and compatible(document, m, category, operator)
+    ]
+    return found[:1] if len({m.key for m in found}) == 1 else []
 
 
 def refers_to_unnamed_group(document: Document, head: Token) -> bool:
