@@ -47,7 +47,7 @@ def destinations(
                 _visit(document, conj, conj, 0, preps, found, skip)
     members = [a for m in _named_members(trigger) for a in place_arguments(document, m)]
     if not found:
-        return members
+        return members or _there(document, trigger)
     best = min(rank for rank, _, _ in found)
     # a base outranks the country named beside it ("In England they are stationed at RAF Lakenheath")
     specificity = {"Base": 0, "Location": 1, "Sea": 1, "Nation": 2}
@@ -71,6 +71,22 @@ def destinations(
             out.append(arg)
     members += [a for m in _named_members(document.doc[first]) for a in place_arguments(document, m)]
     return out + [a for a in members if all(a.key != o.key for o in out)]
+
+
+def _there(document: Document, trigger: Token) -> list[Argument]:
+    """ "kept seven Su-27s stationed there": the base, else the place, else the sea named last,
+    in this sentence or the one before (a state is too broad to be what "there" points at)."""
+    there = next((c for c in trigger.children if c.dep_ == "advmod" and c.lower_ == "there"), None)
+    if there is None:
+        return []
+    here = document.sentence_index(trigger.i)
+    start = document.doc[document.sent_starts[max(here - 1, 0)]].idx
+    places = [m for m in document.window(start, there.idx) if not m.heading]
+    for kind in ("Base", "Location", "Sea"):
+        for m in places:
+            if m.kind == kind:
+                return [Argument(m.key, kind, there.i, via_context=True, how="there")]
+    return []
 
 
 def _named_members(head: Token) -> list[Token]:
