@@ -93,7 +93,6 @@ class Lexicon:
     counter_verbs: frozenset[str]
     elicit_verbs: frozenset[str]
     cause_preps: frozenset[str]
-    response_nouns: frozenset[str]
     for_cause_nouns: frozenset[str]
     exchange_nouns: frozenset[str]  # "in return for": a response only with its "for"
     cause_nouns: frozenset[str]

@@ -128,12 +128,12 @@ def _visit(
             )
             continue
         word = child.lower_
+        if any(g.lower_ in lex.triggers["respondedTo"].nouns for g in child.children if g.dep_ == "pobj"):
+            continue  # "in response to", "as a counter to": a cause, not a place
         if word not in preps:
             if word in lex.transparent_preps:  # "for a month in Poland", "as part of a rotation to"
                 _visit(document, root, child, depth + 1, preps, found, skip)
             continue
-        if word == "in" and any(g.lower_ in lex.response_nouns for g in child.children):
-            continue  # "in response to": a cause, not a place
         for prep in [child, *(c for c in child.conjuncts if c.dep_ == "conj" and c.lower_ in preps)]:
             for obj in children(prep, "pobj"):  # "to Poland, then to Romania"
                 rank = -preps[prep.lower_] + depth
