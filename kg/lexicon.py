@@ -42,6 +42,7 @@ class DeployWords:
     particle_verbs: dict[str, str]  # "touch down" -> its class
     verb_preps: dict[str, frozenset[str]]  # "rotated through X", "left for X": a destination after that word
     carry_words: frozenset[str]  # "armed with": what a deployed aircraft carries is deployed too
+    announce_verbs: frozenset[str]  # "the Pentagon announced that troops would be sent": it sends them
     nouns: frozenset[str]
     state_nouns: frozenset[str]  # "in place", "in position"
 
