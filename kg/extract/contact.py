@@ -18,6 +18,7 @@ from kg.extract.candidates import ACTOR_KINDS, Candidate, location_of
 from kg.extract.document import Argument, Document, RoleHint
 from kg.extract.nearby import nearest
 from kg.extract.phrases import children, entities_of, party_of
+from kg.extract.salience import is_event_reference
 from kg.lexicon import lexicon
 
 PREDICATES = ("intercepted", "escorted")
@@ -60,6 +61,8 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
         frame = _escort_of_fighters(document, frame)
     if modality.denied(*frame.themes, *(frame.agents if frame.route != "passive" else ())):
         return
+    if not is_noun and any(is_event_reference(h) for h in (*frame.agents, *frame.themes) if h.pos_ != "PRON"):
+        return  # "the drills followed a visit to Taipei": events follow each other in time
     actors, targets = _arguments(document, frame, predicate)
     if not is_noun and frame.route != "passive":  # the parse lost a side: the nearest name on that side
         actors = actors or nearest(document, trigger, "before", ACTOR_KINDS)
