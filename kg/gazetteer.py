@@ -27,6 +27,11 @@ DESIGNATION = re.compile(
 )
 
 
+#: Alliance kinds (alliances.json "kind") whose members are allies: a broad organisation
+#: such as the African Union or the EU is not.
+DEFENCE_KINDS = frozenset({"alliance", "command", "partnership"})
+
+
 def normalise(name: str) -> str:
     """Case-folded, dash-normalised, whitespace-collapsed form used for lookups."""
     text = unicodedata.normalize("NFKC", name).translate(_DASHES).lower()
@@ -69,6 +74,12 @@ class Gazetteer:
     nations: dict[str, str] = field(default_factory=dict)
     #: nation key -> its capital's normalised name (a capital named as a destination is a city)
     capitals: dict[str, str] = field(default_factory=dict)
+    #: a navy's ship prefix ("USS", "HMS") -> the nation key it names (prefixes two navies share are left out)
+    ship_prefixes: dict[str, str] = field(default_factory=dict)
+    #: keys of the alliances whose members stand by each other (kinds in `DEFENCE_KINDS`)
+    defence_pacts: set[str] = field(default_factory=set)
+    #: nations (a central point), seas, bases, locations -> (latitude, longitude), approximate
+    coordinates: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def entity(self, key: str) -> Entity | None:
         return self.entities.get(key)
@@ -76,6 +87,13 @@ class Gazetteer:
     def aircraft_key(self, designation: str) -> str | None:
         """The entity key for a written designation, known or not in the gazetteer."""
         return self.designations.get(normalise(designation))
+
+
+def _place_at(gaz: Gazetteer, key: str, entry: dict) -> None:
+    """The entry's `lat`/`lon` (decimal degrees), when it gives them."""
+    lat, lon = entry.get("lat"), entry.get("lon")
+    if isinstance(lat, int | float) and isinstance(lon, int | float):
+        gaz.coordinates[key] = (float(lat), float(lon))
 
 
 def nation_key(iso2: str) -> str:
@@ -136,6 +154,8 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
         _add_nation(gaz, entry, members)
     for entry in raw["alliances"]:
         _add_named(gaz, entry, "alliance", "Alliance")
+        if entry.get("kind") in DEFENCE_KINDS:
+            gaz.defence_pacts.add(f"alliance:{entry['id']}")
     for entry in raw["aircraft"]:
         _add_aircraft(gaz, entry)
     for entry in raw["weapons"]:
@@ -155,6 +175,9 @@ def _add_nation(gaz: Gazetteer, entry: dict, members: dict[str, list[str]]) -> N
     demonyms = list(_strings(entry, "demonyms"))
     metonyms = list(_strings(entry, "metonyms"))
     gaz.nations[entry["iso2"].upper()] = key
+    _place_at(gaz, key, entry)
+    for prefix in _strings(entry, "ship_prefixes"):
+        gaz.ship_prefixes[prefix] = key
     if metonyms:  # the first metonym is the capital ("Moscow"), the others seats of power
         gaz.capitals[key] = normalise(metonyms[0])
     gaz.entities[key] = Entity(
@@ -200,6 +223,7 @@ def _add_weapon(gaz: Gazetteer, entry: dict) -> None:
 def _add_sea(gaz: Gazetteer, entry: dict) -> None:
     key = f"sea:{entry['id']}"
     aliases = list(_strings(entry, "aliases"))
+    _place_at(gaz, key, entry)
     gaz.entities[key] = Entity(
         key=key, kind="Sea", label=entry["name"], aliases=_unique(aliases), wikidata=_wikidata(entry)
     )
@@ -213,6 +237,7 @@ def _add_place(gaz: Gazetteer, entry: dict, prefix: str, kind: str) -> None:
     """A base (with the nation that operates it) or another named place, in its country."""
     key = f"{prefix}:{entry['id']}"
     aliases = list(_strings(entry, "aliases"))
+    _place_at(gaz, key, entry)
     operator = entry.get("operator") or entry.get("country") if kind == "Base" else None
     gaz.entities[key] = Entity(
         key=key,

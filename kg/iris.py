@@ -61,3 +61,15 @@ def evidence_iri(doc_id: str, start: int, end: int, about: str = "") -> URIRef:
     each with its own trigger and confidence."""
     suffix = "/" + hashlib.sha256(about.encode()).hexdigest()[:8] if about else ""
     return ID[f"evidence/{doc_id}/{start}-{end}{suffix}"]
+
+
+def source_iri(kind: str, party: str | None, label: str) -> URIRef:
+    """A source by its kind, party and own words: id:source/government/RU/defence-ministry,
+    id:source/government/RU (the state itself), id:source/outlet/reuters."""
+    parts = [kind]
+    if party:
+        prefix, _, name = party.partition(":")
+        parts.append(name.upper() if prefix == "nation" else slug(name))
+    if label:
+        parts.append(slug(label))
+    return ID["source/" + "/".join(parts)]

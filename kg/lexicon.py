@@ -2,7 +2,7 @@
 
 Takes nothing (the file ships with the package); gives `lexicon()`, a `Lexicon` whose fields
 are the file's keys, flattened out of their groups (`names`, `triggers`, `deploy`, `roles`,
-`places`, `responses`, `phrases`, `modality`). The file is read on first use, not at import.
+`places`, `responses`, `phrases`, `modality`, `attribution`). The file is read on first use, not at import.
 A key the record does not know, or a field the file lacks, is an error naming both, so the
 file and the code cannot drift apart. The format is documented in docs/extraction.md.
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 from kg.errors import KgError
 
-GROUPS = ("names", "roles", "places", "responses", "phrases", "modality")
+GROUPS = ("names", "roles", "places", "responses", "phrases", "modality", "attribution")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class DeployWords:
     particle_verbs: dict[str, str]  # "touch down" -> its class
     verb_preps: dict[str, frozenset[str]]  # "rotated through X", "left for X": a destination after that word
     carry_words: frozenset[str]  # "armed with": what a deployed aircraft carries is deployed too
+    announce_verbs: frozenset[str]  # "the Pentagon announced that troops would be sent": it sends them
     nouns: frozenset[str]
     state_nouns: frozenset[str]  # "in place", "in position"
 
@@ -93,7 +94,6 @@ class Lexicon:
     counter_verbs: frozenset[str]
     elicit_verbs: frozenset[str]
     cause_preps: frozenset[str]
-    response_nouns: frozenset[str]
     for_cause_nouns: frozenset[str]
     exchange_nouns: frozenset[str]  # "in return for": a response only with its "for"
     cause_nouns: frozenset[str]
@@ -122,10 +122,29 @@ class Lexicon:
     capability_modals: frozenset[str]
     future_modals: frozenset[str]
     plan_verbs: frozenset[str]
+    plan_adjectives: frozenset[str]  # "due to leave", "set to deploy": scheduled, the subject acts
     blocking_heads: frozenset[str]
     capability_words: frozenset[str]
     denial_determiners: frozenset[str]
     hedges: frozenset[str]
+    # attribution: who reports an event, and whether it is claimed, confirmed or denied
+    assert_verbs: frozenset[str]  # "the ministry said", "Moscow claimed"
+    confirm_verbs: frozenset[str]
+    deny_verbs: frozenset[str]
+    false_words: frozenset[str]  # "called the report false": a denial
+    describe_false_verbs: frozenset[str]
+    claim_nouns: frozenset[str]  # "a claim Moscow denied", "rejected the report"
+    encounter_nouns: frozenset[str]  # "confirmed the encounter" (besides the predicates' trigger nouns)
+    referring_pronouns: frozenset[str]  # "Beijing denied it"
+    source_phrases: tuple[str, ...]  # "according to X"
+    cite_verbs: frozenset[str]  # "citing two officials"
+    official_words: frozenset[str]  # heads of government sources: ministry, spokesman, command
+    unnamed_words: frozenset[str]  # "an official", "sources": unnamed when no name comes with them
+    outlet_words: frozenset[str]  # "state media", "the newspaper"
+    outlet_names: frozenset[str]  # named outlets, matched case-sensitively
+    state_words: frozenset[str]  # "state media" speaks for its state
+    both_words: frozenset[str]  # "both ministries confirmed": confirmed by both sides
+    speaker_pronouns: frozenset[str]  # "he added": the speaker named before
 
     def destination_preps_for(self, verb_class: str) -> dict[str, int]:
         """Destination prepositions and their rank for a trigger class (transitive when not listed)."""

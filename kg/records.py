@@ -81,6 +81,28 @@ class Evidence:
     end: int
 
 
+#: How an event is attributed: stated with no party's voice, claimed by one side, confirmed by
+#: both (or by sources of two parties), or denied by a party (kg.extract.attribution).
+CLAIM_STATUSES = ("reported", "claimed", "confirmed", "denied")
+#: What a source does with the report: states it, confirms it, denies it.
+STANCES = ("asserts", "confirms", "denies")
+
+
+@dataclass(frozen=True)
+class ClaimSource:
+    """Who reports a relation: a government body, a news outlet, an unnamed official, or another voice.
+
+    `label` is the source's own words without the party ("defence ministry", "Reuters",
+    "unnamed official"; "" when the nation itself speaks: "Moscow said"); `party` is the nation or
+    alliance key it speaks for, when the text names one.
+    """
+
+    kind: str  # "government" | "outlet" | "unnamed" | "other"
+    label: str
+    party: str | None
+    stance: str  # one of STANCES
+
+
 @dataclass(frozen=True)
 class Relation:
     """One extracted relation; it also becomes an event node in the graph."""
@@ -97,6 +119,14 @@ class Relation:
     target_count: int | None = None
     trigger: str = ""  # the word that signalled the relation, for explanations
     hedged: bool = False
+    claim: str = ""  # one of CLAIM_STATUSES ("" when not read, e.g. results cached before it existed)
+    sources: tuple[ClaimSource, ...] = ()
+
+    def __post_init__(self) -> None:
+        # the per-article cache stores sources as JSON objects: read them back as records
+        if type(self.sources) is not tuple or any(type(s) is not ClaimSource for s in self.sources):
+            sources = tuple(s if isinstance(s, ClaimSource) else ClaimSource(**s) for s in self.sources)
+            object.__setattr__(self, "sources", sources)
 
     @property
     def event_class(self) -> str:

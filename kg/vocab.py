@@ -52,6 +52,11 @@ class PK(DefinedNamespace):
     Response: URIRef
     Article: URIRef
     Evidence: URIRef
+    # claims and sources
+    Source: URIRef
+    GovernmentSource: URIRef
+    NewsOutlet: URIRef
+    UnnamedSource: URIRef
 
     # direct relations between entities
     intercepted: URIRef
@@ -87,6 +92,12 @@ class PK(DefinedNamespace):
     mentions: URIRef
     docId: URIRef
     contentHash: URIRef
+    # claims and sources
+    claimStatus: URIRef
+    attributedTo: URIRef
+    confirmedBy: URIRef
+    deniedBy: URIRef
+    speaksFor: URIRef
 
     # precomputed answers (named graph id:graph/precomputed)
     ResponseChain: URIRef

@@ -145,6 +145,23 @@ def _pixel(page: Any, node: str) -> tuple[int, int, int]:
     return r, g, b
 
 
+def _hover(page: Any, point: Callable[[], tuple[float, float]], tries: int = 5) -> None:
+    """Move the mouse onto a node until its tooltip shows: the first move can land while the
+    view still settles (a camera animation, a resize), so the point is read again each time."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(tries - 1):
+        page.mouse.move(5, 5)
+        page.mouse.move(*point())
+        try:
+            page.wait_for_selector("#tip:not([hidden])", timeout=3000)
+            return
+        except PlaywrightTimeout:
+            continue
+    page.mouse.move(*point())
+    page.wait_for_selector("#tip:not([hidden])")
+
+
 def _dom_point(page: Any, js_canvas_point: str) -> tuple[float, float]:
     """Page coordinates of a canvas point given as a JS expression."""
     box = page.locator("#network").bounding_box()
@@ -249,8 +266,7 @@ def test_browser_xss_is_inert_and_shown_as_text(
     page = opened.page
     _wait_ready(page)
     # a node tooltip: the alias carries the <img onerror> payload
-    page.mouse.move(*_dom_point(page, f"kg.network.getPosition({MIG!r})"))
-    page.wait_for_selector("#tip:not([hidden])")
+    _hover(page, lambda: _dom_point(page, f"kg.network.getPosition({MIG!r})"))
     assert XSS_IMG in page.locator("#tip").inner_text()
     # an edge tooltip: evidence sentence and article title carry both payloads
     page.mouse.move(5, 5)
@@ -377,6 +393,10 @@ def test_browser_time_window_fades_the_drawing(open_page: Callable[[Path], Opene
 
 
 def _sigma_point(page: Any, node: str) -> tuple[float, float]:
+    for _ in range(100):  # a search moves the camera to its node (polled here: the page's CSP forbids eval)
+        if not page.evaluate("kg.sigma.getCamera().isAnimated()"):
+            break
+        time.sleep(0.05)
     box = page.locator("#network").bounding_box()
     p = page.evaluate("(id) => kg.sigma.framedGraphToViewport(kg.sigma.getNodeDisplayData(id))", node)
     return box["x"] + p["x"], box["y"] + p["y"]
@@ -478,13 +498,13 @@ def test_browser_relation_list_opens_evidence_as_text(
     assert XSS_SCRIPT in details and XSS_IMG in details and "Tass" in details
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.evaluate("document.querySelectorAll('img').length") == 0
-    page.mouse.move(
-        *(
+    _hover(
+        page,
+        lambda: (
             _sigma_point(page, MIG)
             if renderer == "sigma"
             else _dom_point(page, f"kg.network.getPosition({MIG!r})")
-        )
+        ),
     )
-    page.wait_for_selector("#tip:not([hidden])")
     assert XSS_IMG in page.locator("#tip").inner_text()
     opened.check_clean()

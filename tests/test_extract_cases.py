@@ -122,3 +122,20 @@ def test_extract_asks_the_ner_only_about_capitalised_destinations(extractor, mon
     result = extractor.article(Article("response", text))
     assert ("deployedTo", "location:constanta") in [(r.predicate, r.target) for r in result.relations]
     assert asked == ["Britain sent Typhoon jets to Constanta."]
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong_target"),
+    [
+        (
+            "North Korea fired rockets towards the islands on Tuesday. According to US and South Korean "
+            "officials, 20 rockets were launched and South Korea's air defences intercepted 12 of them.",
+            "nation:US",
+        ),
+    ],
+)
+def test_extract_pronoun_for_an_unnamed_group_does_not_reach_further_back(extractor, text, wrong_target):
+    """'intercepted 12 of them' refers to the '20 rockets' just before, which name no type: it does not
+    stand for a party or platform named earlier."""
+    result = extractor.article(Article("unnamed-group", text))
+    assert wrong_target not in {r.target for r in result.relations}

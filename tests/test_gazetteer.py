@@ -334,3 +334,60 @@ def test_gazetteer_normalise_folds_case_dashes_and_space(text, expected):
 )
 def test_gazetteer_slug_is_readable_ascii(text, expected):
     assert slug(text) == expected
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    import math
+
+    (lat1, lon1), (lat2, lon2) = (tuple(map(math.radians, p)) for p in (a, b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def test_gazetteer_packaged_places_carry_coordinates_in_range(packaged):
+    """Every nation, sea, base and location has a latitude and longitude (approximate, see
+    docs/gazetteer.md); what the map of `kg report` places them by."""
+    kinds = {"Nation", "Sea", "Base", "Location"}
+    placed = [e.key for e in packaged.entities.values() if e.kind in kinds]
+    assert placed and all(key in packaged.coordinates for key in placed)
+    for key, (lat, lon) in packaged.coordinates.items():
+        assert -90 <= lat <= 90 and -180 <= lon <= 180, key
+
+
+@pytest.mark.parametrize(
+    ("near", "far_from", "km"),
+    [
+        ("base:kadena-ab", "location:okinawa", 60),
+        ("base:sevastopol-naval-base", "location:sevastopol", 20),
+        ("base:severomorsk", "location:murmansk", 40),
+        ("base:andersen-afb", "location:guam", 40),
+        ("base:chkalovsk-ab", "location:kaliningrad", 60),
+        ("base:raf-lossiemouth", "sea:moray-firth", 60),
+        ("location:bornholm", "sea:baltic-sea", 400),
+        ("base:misawa-ab", "sea:tsugaru-strait", 200),
+        ("nation:LT", "location:kaliningrad", 250),
+    ],
+)
+def test_gazetteer_packaged_coordinates_agree_with_each_other(packaged, near, far_from, km):
+    """Latitude and longitude not swapped, signs right: places known to be close are close."""
+    assert _km(packaged.coordinates[near], packaged.coordinates[far_from]) < km
+
+
+def test_gazetteer_packaged_ship_prefixes_name_one_navy_each(packaged):
+    """ "USS", "HMS" name their state; a prefix two navies use ("INS") names none."""
+    assert packaged.ship_prefixes["USS"] == "nation:US"
+    assert packaged.ship_prefixes["HMS"] == "nation:GB"
+    assert "INS" not in packaged.ship_prefixes
+    assert packaged.defence_pacts >= {"alliance:nato", "alliance:csto"}
+    assert "alliance:african-union" not in packaged.defence_pacts
+
+
+def test_gazetteer_ship_prefix_is_a_party_only_before_a_capitalised_name():
+    from kg.extract.extractor import Extractor
+    from kg.records import Article
+
+    extractor = Extractor()
+    text = "ITS CLAIMS WERE DENIED. The frigate ITS Carabiniere sailed. The ship and its crew waited."
+    result = extractor.article(Article("ships", text))
+    mentions = [(m.text, m.key) for m in result.mentions if m.key == "nation:IT"]
+    assert mentions == [("ITS", "nation:IT")]

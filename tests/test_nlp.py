@@ -244,6 +244,22 @@ def test_nlp_newline_starts_a_sentence(nlp):
     ]
 
 
+def test_nlp_a_numbered_list_item_keeps_its_number_in_its_sentence(nlp):
+    """ "3. Aircraft: ..." is one sentence (the number is no sentence of its own, which would
+    push the item's context out of reach); a number ending a sentence still ends it."""
+    doc = nlp(
+        "Notice\n3. Aircraft: two Il-38s.\n4. Action: fighters were scrambled.\n"
+        "They counted 4. Then they left."
+    )
+    assert [s.text.strip() for s in doc.sents] == [
+        "Notice",
+        "3. Aircraft: two Il-38s.",
+        "4. Action: fighters were scrambled.",
+        "They counted 4.",
+        "Then they left.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "name", "key"),
     [

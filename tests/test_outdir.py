@@ -133,7 +133,11 @@ def test_outdir_nearly_full_disk_is_refused_before_any_work(
     assert extracted == []
 
 
-@pytest.mark.parametrize("where", ["kg.fileio.write_atomic_chunks", "kg.build.cache.write_result"])
+@pytest.mark.parametrize(
+    "where",
+    ["kg.build.trig.TrigWriter.add_lines", "kg.build.prepare.write_atomic_bytes"],
+    ids=["graph.trig", "article result"],
+)
 def test_outdir_enospc_from_the_write_path_is_one_line_and_loses_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
@@ -145,7 +149,7 @@ def test_outdir_enospc_from_the_write_path_is_one_line_and_loses_nothing(
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "graph.trig"))
 
-    monkeypatch.setattr("kg.build.pipeline." + where.rpartition(".")[2], full)  # as the pipeline calls it
+    monkeypatch.setattr(where, full)  # where the build writes graph.trig, and each article's result
     result = runner.invoke(main, ["build", str(_articles(tmp_path / "in", FIRST, SECOND)), "-o", str(out)])
     assert result.exit_code == 1, result.output
     (line,) = [line for line in result.output.splitlines() if line.startswith("kg: ")]

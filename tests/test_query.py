@@ -178,7 +178,32 @@ def example_dataset() -> rdflib.Dataset:
     # a response between events, for the chain query
     g = graphs["a3"]
     g.add((ID["event/response/e5"], PK.respondedTo, ID["event/deployment/e4"]))
+    _claims(graphs)
     return ds
+
+
+def _claims(graphs: dict[str, rdflib.Graph]) -> None:
+    """The claim layer: e1 claimed by Russia's ministry and denied by the US, e3 confirmed by both."""
+    ru, us = ID["source/government/RU/defence-ministry"], ID["source/government/US"]
+    no = ID["source/government/NO"]
+    for node, label, party in (
+        (ru, "Defence Ministry (Russia)", "RU"),
+        (us, "United States", "US"),
+        (no, "Norway", "NO"),
+    ):
+        for g in graphs.values():
+            g.add((node, RDF.type, PK.GovernmentSource))
+            g.add((node, RDFS.label, Literal(label)))
+            g.add((node, PK.speaksFor, ID[f"nation/{party}"]))
+    for eid, doc, status, stances in (
+        ("e1", "a1", "denied", ((PK.attributedTo, ru), (PK.deniedBy, us))),
+        ("e3", "a2", "confirmed", ((PK.attributedTo, no), (PK.confirmedBy, ru))),
+    ):
+        g, evidence = graphs[doc], ID[f"evidence/{doc}/{eid}"]
+        g.add((evidence, PK.claimStatus, Literal(status)))
+        g.add((ID[f"event/interception/{eid}"], PK.claimStatus, Literal(status)))
+        for prop, source in stances:
+            g.add((evidence, prop, source))
 
 
 @pytest.fixture(scope="module")
@@ -226,6 +251,9 @@ EXPECTED = {
     ("event-evidence", (("actor", "MiG-31"),)): ("title", {"Russian jet intercepts US bomber"}),
     ("alliance-activity", (("alliance", "NATO"),)): ("actorLabel", {"F-16", "Patriot", "NATO"}),
     ("alliance-activity", (("alliance", "CSTO"),)): ("actorLabel", {"MiG-31", "Su-27", "Russia"}),
+    ("claims-by-party", ()): ("party", {"Russia", "United States", "Norway"}),
+    ("claims-by-party", (("party", "Russia"),)): ("states", {"2"}),
+    ("disputed-events", ()): ("deniedBy", {"United States"}),
     ("most-mentioned-entities", (("class", "pk:Nation"),)): (
         "label",
         {"Russia", "United States", "Lithuania"},

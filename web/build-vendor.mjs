@@ -1,6 +1,9 @@
-// Builds kg/view/assets/vendor/sigma-graphology.min.js (sigma.js + graphology as window.KGSigma)
-// and its licence file from the versions pinned in package-lock.json:
-//   npm ci && node build-vendor.mjs          # write the bundle and licences
+// Builds the vendored page libraries in kg/view/assets/vendor/ from the versions pinned in
+// package-lock.json, each with the licences of what it holds:
+//   sigma-graphology.min.js   sigma.js + graphology as window.KGSigma (graph page, big graphs)
+//   report-charts.min.js      d3 modules + topojson-client as window.KGCharts (report page)
+//   world-110m.json           the world-atlas TopoJSON outline of the countries (report map)
+//   npm ci && node build-vendor.mjs          # write the files and licences
 //   node build-vendor.mjs --check            # exit 1 if the committed files differ from a rebuild
 import { build } from "esbuild";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -9,8 +12,12 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "..", "kg", "view", "assets", "vendor");
-const bundlePath = join(out, "sigma-graphology.min.js");
-const licencePath = join(out, "sigma-graphology.LICENSE.txt");
+
+const BUNDLES = [
+  { entry: "sigma-entry.js", name: "sigma-graphology", licence: "MIT licensed" },
+  { entry: "report-entry.js", name: "report-charts", licence: "ISC licensed" },
+];
+const DATA = [{ from: ["world-atlas", "countries-110m.json"], name: "world-110m.json", licenceName: "world-110m" }];
 
 // the package folder (node_modules/NAME or node_modules/@scope/NAME) an input file comes from
 function packageOf(input) {
@@ -18,41 +25,55 @@ function packageOf(input) {
   return m ? m[1] : null;
 }
 
-function licences(packages) {
-  const parts = ["Third-party code in sigma-graphology.min.js (bundled by web/build-vendor.mjs).", ""];
+function meta(name) {
+  return JSON.parse(readFileSync(join(here, "node_modules", name, "package.json"), "utf8"));
+}
+
+function licences(packages, file) {
+  const parts = [`Third-party code in ${file} (bundled by web/build-vendor.mjs).`, ""];
   for (const name of packages) {
     const dir = join(here, "node_modules", name);
-    const meta = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    const file = ["LICENSE", "LICENSE.txt", "LICENSE.md", "license"].map((f) => join(dir, f)).find(existsSync);
-    parts.push("=".repeat(78), `${name} ${meta.version} (${meta.license})`, "=".repeat(78));
-    parts.push(file ? readFileSync(file, "utf8").trim() : `${meta.license} licence; no licence file in the package.`, "");
+    const info = meta(name);
+    const path = ["LICENSE", "LICENSE.txt", "LICENSE.md", "license"].map((f) => join(dir, f)).find(existsSync);
+    parts.push("=".repeat(78), `${name} ${info.version} (${info.license})`, "=".repeat(78));
+    parts.push(path ? readFileSync(path, "utf8").trim() : `${info.license} licence; no licence file in the package.`, "");
   }
   return parts.join("\n");
 }
 
-async function bundle() {
+async function bundle({ entry, name, licence }) {
   const result = await build({
-    entryPoints: [join(here, "src", "sigma-entry.js")],
+    entryPoints: [join(here, "src", entry)],
     bundle: true, minify: true, format: "iife", target: "es2019", write: false, metafile: true,
     legalComments: "none", charset: "utf8",
   });
   const packages = [...new Set(Object.keys(result.metafile.inputs).map(packageOf).filter(Boolean))].sort();
-  const versions = packages.map((p) => `${p}@${JSON.parse(readFileSync(join(here, "node_modules", p, "package.json"), "utf8")).version}`);
-  const banner = `/* ${versions.join(", ")}: MIT licensed, see sigma-graphology.LICENSE.txt; built by web/build-vendor.mjs */\n`;
-  return { code: banner + result.outputFiles[0].text, licence: licences(packages) };
+  const versions = packages.map((p) => `${p}@${meta(p).version}`);
+  const banner = `/* ${versions.join(", ")}: ${licence}, see ${name}.LICENSE.txt; built by web/build-vendor.mjs */\n`;
+  return [
+    [`${name}.min.js`, banner + result.outputFiles[0].text],
+    [`${name}.LICENSE.txt`, licences(packages, `${name}.min.js`)],
+  ];
 }
 
-const { code, licence } = await bundle();
+function data({ from, name, licenceName }) {
+  const text = JSON.stringify(JSON.parse(readFileSync(join(here, "node_modules", ...from), "utf8")));
+  const note = licences([from[0]], name).replace(
+    "(bundled by web/build-vendor.mjs).",
+    "(copied by web/build-vendor.mjs). The shapes are Natural Earth's 1:110m countries, in the public domain.",
+  );
+  return [[name, text + "\n"], [`${licenceName}.LICENSE.txt`, note]];
+}
+
+const files = [...(await Promise.all(BUNDLES.map(bundle))).flat(), ...DATA.flatMap(data)];
 if (process.argv.includes("--check")) {
-  const same = existsSync(bundlePath) && readFileSync(bundlePath, "utf8") === code
-    && existsSync(licencePath) && readFileSync(licencePath, "utf8") === licence;
-  if (!same) {
-    console.error(`${bundlePath} is not what web/build-vendor.mjs builds from package-lock.json: run it and commit`);
+  const stale = files.filter(([file, text]) => !existsSync(join(out, file)) || readFileSync(join(out, file), "utf8") !== text);
+  if (stale.length) {
+    console.error(`${stale.map(([f]) => f).join(", ")} in ${out} not what web/build-vendor.mjs builds from package-lock.json: run it and commit`);
     process.exit(1);
   }
-  console.log(`vendored bundle up to date (${code.length} bytes)`);
+  console.log(`vendored files up to date (${files.map(([f, t]) => `${f} ${t.length} bytes`).join(", ")})`);
 } else {
-  writeFileSync(bundlePath, code);
-  writeFileSync(licencePath, licence);
-  console.log(`wrote ${bundlePath} (${code.length} bytes) and ${licencePath}`);
+  for (const [file, text] of files) writeFileSync(join(out, file), text);
+  console.log(`wrote ${files.map(([f, t]) => `${f} (${t.length} bytes)`).join(", ")} in ${out}`);
 }

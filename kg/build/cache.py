@@ -139,14 +139,16 @@ _STATEMENTS_TAG = b"# posture-kg statements "
 
 @lru_cache(maxsize=1)
 def renderer_version() -> str:
-    """A digest of the code that renders an article's statements (`kg.graph.rdf`, `kg.graph.ntriples`,
-    `kg.iris`, `kg.vocab`): a statements file written by other code is rendered again, never trusted."""
+    """A digest of the code that renders an article's statements (`kg.graph.rdf`, `kg.graph.claims`,
+    `kg.graph.ntriples`, `kg.iris`, `kg.vocab`): a statements file written by other code is
+    rendered again, never trusted."""
+    import kg.graph.claims
     import kg.graph.ntriples
     import kg.graph.rdf
     import kg.iris
     import kg.vocab
 
-    modules = (kg.graph.rdf, kg.graph.ntriples, kg.iris, kg.vocab)
+    modules = (kg.graph.rdf, kg.graph.claims, kg.graph.ntriples, kg.iris, kg.vocab)
     sources = b"".join(Path(str(m.__file__)).read_bytes() for m in modules)
     return digest(sources)
 

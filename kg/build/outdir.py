@@ -165,14 +165,25 @@ def disk_errors(outdir: Path) -> Iterator[None]:
     except OSError as exc:
         if exc.errno in _FULL or exc.errno in _READ_ONLY:
             raise _os_error(outdir, exc, before=False) from exc
+        if _says_full(exc):  # Oxigraph's own I/O errors carry no errno, only "(os error 28)"
+            raise _full_store(outdir, exc) from exc
         raise
     except KgError as exc:  # the store module wraps Oxigraph's I/O errors in a StoreError
-        if "No space left on device" in str(exc) or "Disk quota exceeded" in str(exc):
-            raise OutdirError(
-                f"the disk holding {outdir} is full ({exc}); the previous outputs are intact. "
-                "Free some space and run the build again: it continues where it stopped."
-            ) from exc
+        if _says_full(exc):
+            raise _full_store(outdir, exc) from exc
         raise
+
+
+def _says_full(exc: Exception) -> bool:
+    text = str(exc)
+    return any(words in text for words in ("No space left on device", "Disk quota exceeded"))
+
+
+def _full_store(outdir: Path, exc: Exception) -> OutdirError:
+    return OutdirError(
+        f"the disk holding {outdir} is full ({exc}); the previous outputs are intact. "
+        "Free some space and run the build again: it continues where it stopped."
+    )
 
 
 def _os_error(outdir: Path, exc: OSError, *, before: bool) -> OutdirError:

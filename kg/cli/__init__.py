@@ -23,6 +23,8 @@ _COMMAND_MODULES = [
     "ontology",
     "validate",
     "evaluate",
+    "claims",
+    "report",
     "doctor",
 ]
 

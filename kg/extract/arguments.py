@@ -97,6 +97,13 @@ def subject(verb: Token, *, object_control: bool = True) -> Token | None:
             continue
         if verb.dep_ in {"relcl", "acl"}:
             return verb.head
+        if (
+            verb.dep_ == "acomp"
+            and verb.lemma_.lower() in lex.plan_adjectives
+            and verb.head.pos_ in {"VERB", "AUX"}
+        ):
+            verb = verb.head  # "the Typhoons are due to leave": the subject of "are"
+            continue
         if verb.dep_ not in _CONTROL_DEPS:
             return None
         controller = verb.head.head if verb.dep_ == "pcomp" else verb.head

@@ -118,10 +118,14 @@ def _party_of_mention(document: Document, m: MentionSpan) -> str | None:
 
 
 def _under_place_prep(token: Token, within: set[int]) -> bool:
-    preps = lexicon().place_preps
+    """Is `token` inside a place phrase: "near Taiwan", or the destination of a deployment
+    ("the deployment of British Typhoons to Poland")?"""
+    lex = lexicon()
     t = token
     while t.i in within and t.head.i != t.i:
-        if t.dep_ == "pobj" and t.head.lower_ in preps:
+        if t.dep_ == "pobj" and t.head.lower_ in lex.place_preps:
+            return True
+        if t.dep_ == "pobj" and t.head.lower_ == "to" and t.head.head.lemma_.lower() in lex.deploy.nouns:
             return True
         t = t.head
     return False

@@ -12,12 +12,13 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span, Token
 
-from kg.extract import modality
+from kg.extract import coref, modality
 from kg.extract.arguments import Frame, noun_frame, verb_frame
 from kg.extract.candidates import ACTOR_KINDS, Candidate, location_of
 from kg.extract.document import Argument, Document, RoleHint
 from kg.extract.nearby import nearest
 from kg.extract.phrases import children, entities_of, party_of
+from kg.extract.salience import is_event_reference
 from kg.lexicon import lexicon
 
 PREDICATES = ("intercepted", "escorted")
@@ -60,10 +61,14 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
         frame = _escort_of_fighters(document, frame)
     if modality.denied(*frame.themes, *(frame.agents if frame.route != "passive" else ())):
         return
+    if not is_noun and any(is_event_reference(h) for h in (*frame.agents, *frame.themes) if h.pos_ != "PRON"):
+        return  # "the drills followed a visit to Taipei": events follow each other in time
     actors, targets = _arguments(document, frame, predicate)
     if not is_noun and frame.route != "passive":  # the parse lost a side: the nearest name on that side
         actors = actors or nearest(document, trigger, "before", ACTOR_KINDS)
         targets = targets or nearest(document, trigger, "after", ACTOR_KINDS)
+        if not targets and not frame.themes and actors:
+            targets = _implicit_target(document, trigger, actors)
     if not actors or not targets:
         return
     base = (0.8 if is_noun else 0.9) * (0.9 if not is_noun and modality.future(trigger) else 1.0)
@@ -75,6 +80,26 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
             confidence = base * (0.85 if actor.via_context or target.via_context else 1.0)
             confidence *= 0.75 if "nearby" in {actor.how, target.how} else 1.0
             yield Candidate(predicate, actor, target, sent, trigger, frame.route, confidence, location)
+
+
+def _implicit_target(document: Document, trigger: Token, actors: list[Argument]) -> list[Argument]:
+    """ "Italian Typhoons were scrambled to intercept.": no object, so the other side's aircraft
+    named before (or, failing a type, its party) is what they met."""
+    if any(c.dep_ in {"dobj", "prep", "prt"} for c in trigger.children):
+        return []
+    party = party_of(document, actors[0])
+    hint = RoleHint("target", party, party)
+    found = coref.antecedents(
+        document, trigger, "Aircraft", None, frozenset(a.key for a in actors), hint=hint
+    )
+    if found:
+        return [Argument(m.key, m.kind, trigger.i, via_context=True, how="implicit-object") for m in found]
+    other = (
+        coref.party_in_reach(document, trigger, party, frozenset(a.key for a in actors)) if party else None
+    )
+    return (
+        [Argument(other.key, other.kind, trigger.i, via_context=True, how="implicit-object")] if other else []
+    )
 
 
 def _prepositional_theme(frame: Frame, predicate: str) -> Frame:

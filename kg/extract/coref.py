@@ -37,6 +37,8 @@ def antecedents(
     party does not operate, then anything compatible. "it" looks for a platform first, then
     for a party. Named types come before unnamed ones ("a Russian bomber").
     """
+    if refers_to_unnamed_group(document, head):
+        return []  # "14 missiles were launched and Qatar's defences intercepted 13 of them"
     categories = ["Platform", "Actor"] if category == "Any" else [category]
     passes = [(named, prefer, avoid) for named in (True, False) for prefer, avoid in _passes(document, hint)]
     for cat in categories:
@@ -48,7 +50,64 @@ def antecedents(
                         MentionSpan(head.doc[head.i : head.i + 1], m.key, m.kind, m.form, m.cls)
                     )
                 return sorted(found, key=lambda m: m.start)
+    if head.pos_ == "NOUN" and category not in {"Any", "Actor", "Alliance"}:
+        return _only_one_before(document, head, category, operator, exclude)
     return []
+
+
+def _only_one_before(
+    document: Document, head: Token, category: str, operator: str | None, exclude: frozenset[str]
+) -> list[MentionSpan]:
+    """ "the battery", several paragraphs after "a US Patriot battery": beyond the window, a
+    description still refers to the one type of its kind the article has named, if only one."""
+    found = [
+        m
+        for m in document.window(0, document.doc[head.sent.start].idx)
+        if not m.heading
+        and m.form != "unnamed"
+        and m.key not in exclude
+        and compatible(document, m, category, operator)
+    ]
+    return found[:1] if len({m.key for m in found}) == 1 else []
+
+
+def refers_to_unnamed_group(document: Document, head: Token) -> bool:
+    """Is `head` a plural pronoun whose nearest plural platform noun before it, in its sentence,
+    is indefinite and names no type ("14 missiles")? Then that is what the pronoun stands for,
+    not a mention further back. The subjects of the pronoun's own clause ("fighters were
+    scrambled to intercept them") are not candidates."""
+    if head.pos_ != "PRON" or not _is_plural(head):
+        return False
+    lex = lexicon()
+    categories = lex.category_nouns
+    own_subjects: set[int] = set()
+    skip = 0  # "they intercepted them": the subject pronoun took the nearest group
+    verb = head.head
+    while True:
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        own_subjects |= {c.i for c in subjects}
+        skip += sum(1 for c in subjects if c.pos_ == "PRON" and _is_plural(c))
+        if verb.dep_ == "relcl":  # "two fighters, which intercepted them"
+            own_subjects.add(verb.head.i)
+        if verb.dep_ == "xcomp":  # "scrambled fighters to intercept them": the object controls
+            own_subjects |= {c.i for c in verb.head.children if c.dep_ == "dobj"}
+        if verb.dep_ not in {"xcomp", "advcl", "prep", "pobj", "dobj"} or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    for t in reversed(head.doc[head.sent.start : head.i]):
+        if t.tag_ == "NNS" and t.lower_ in categories and t.i not in own_subjects:
+            if skip:
+                skip -= 1
+                continue
+            definite = any(
+                c.lower_ in lex.definite_determiners for c in t.children if c.dep_ in {"det", "poss"}
+            )
+            phrase = head.doc[
+                min(t.left_edge.i, t.i - 1) : t.right_edge.i + 1
+            ]  # "F-15J fighters", parsed apart
+            named = any(m.kind in {"Aircraft", "WeaponSystem"} for m in document.mentions_in(phrase))
+            return not definite and not named  # "the bombers" refers on, to the type named before
+    return False
 
 
 def party_in_reach(
@@ -177,9 +236,26 @@ def _operators(document: Document, m: MentionSpan) -> set[str]:
         return {m.key}
     known = document.operated_by.get(m.key)
     if known:
-        return {known}
+        return {known, *_sender(document, m)}
     entity = document.gaz.entity(m.key)
     return set(entity.operators) if entity else set()
+
+
+def _sender(document: Document, m: MentionSpan) -> set[str]:
+    """ "the Royal Air Force sent up Typhoons": the party whose verb has the platform as object
+    operates it here, whoever else flies the type in the article."""
+    head = m.span.root
+    while head.dep_ in {"compound", "nummod", "amod"} and head.head.i != head.i:
+        head = head.head
+    if head.dep_ != "dobj":
+        return set()
+    subjects = [c for c in head.head.children if c.dep_ == "nsubj"]
+    return {
+        s.key
+        for subj in subjects
+        for s in document.mentions_in(list(subj.subtree))
+        if s.kind in {"Nation", "Alliance"}
+    }
 
 
 def _operated_by(document: Document, m: MentionSpan, party: str | None) -> bool:

@@ -118,7 +118,10 @@ def _themes(document: Document, frame: Frame, verb_class: str, base: float) -> t
     head = frame.themes[0]
     if not is_unit(head):
         return [], base
-    deployers = frame.agents or _deployer(frame)
+    named = [a for c in children(head, "appos") for a in entities_of(document, c, allow_context=False)]
+    if any(a.is_party for a in named):  # "the destroyer USS Carney": the ship names its state
+        return [a for a in named if a.is_party], base
+    deployers = frame.agents or _deployer(frame) or _announcer(frame)
     parties = [replace(a, how="deployer") for h in deployers for a in entities_of(document, h) if a.is_party]
     return parties, base * 0.9
 
@@ -138,6 +141,10 @@ def _carried(document: Document, head: Token) -> list[Argument]:
     objects = [
         o for c in carriers for p in children(c, "prep") if p.lower_ == "with" for o in children(p, "pobj")
     ]
+    if head.dep_ == "pobj" and head.head.lower_ == "with" and head.head.head.pos_ in {"NOUN", "PROPN"}:
+        objects.append(
+            head.head.head
+        )  # a headline's "aircraft with Kinzhal complexes relocated": the carrier too
     return [
         replace(a, how="carried")
         for o in objects
@@ -152,6 +159,19 @@ def _deployer(frame: Frame) -> tuple[Token, ...]:
         return ()
     subj = subject(verb)
     return (subj,) if subj is not None and subj not in frame.themes else ()
+
+
+def _announcer(frame: Frame) -> tuple[Token, ...]:
+    """ "The Pentagon announced that 3,000 troops would be sent to Romania": with no agent, the
+    state that announces a passive deployment of its unnamed units is the one deploying them."""
+    verb = frame.trigger
+    if (
+        frame.route != "passive"
+        or verb.dep_ != "ccomp"
+        or verb.head.lemma_.lower() not in lexicon().deploy.announce_verbs
+    ):
+        return ()
+    return tuple(children(verb.head, "nsubj"))
 
 
 def _only_military(

@@ -15,7 +15,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.candidates import PLACE_KINDS
 from kg.extract.document import Argument, Document, MentionSpan
-from kg.extract.phrases import children, entities_of
+from kg.extract.phrases import children, core_tokens, entities_of
 from kg.gazetteer import normalise, slug
 from kg.lexicon import lexicon
 from kg.nlp.pipeline import PLACE_LABELS
@@ -45,8 +45,9 @@ def destinations(
         for conj in trigger.conjuncts:
             if conj.i > trigger.i and not children(conj, "dobj", "nsubj"):
                 _visit(document, conj, conj, 0, preps, found, skip)
+    members = [a for m in _named_members(trigger) for a in place_arguments(document, m)]
     if not found:
-        return []
+        return members or _there(document, trigger)
     best = min(rank for rank, _, _ in found)
     # a base outranks the country named beside it ("In England they are stationed at RAF Lakenheath")
     specificity = {"Base": 0, "Location": 1, "Sea": 1, "Nation": 2}
@@ -68,7 +69,34 @@ def destinations(
     for i, arg in tier:
         if i in linked and all(a.key != arg.key for a in out):
             out.append(arg)
-    return out
+    members += [a for m in _named_members(document.doc[first]) for a in place_arguments(document, m)]
+    return out + [a for a in members if all(a.key != o.key for o in out)]
+
+
+def _there(document: Document, trigger: Token) -> list[Argument]:
+    """ "kept seven Su-27s stationed there": the base, else the place, else the sea named last,
+    in this sentence or the one before (a state is too broad to be what "there" points at)."""
+    there = next((c for c in trigger.children if c.dep_ == "advmod" and c.lower_ == "there"), None)
+    if there is None:
+        return []
+    here = document.sentence_index(trigger.i)
+    start = document.doc[document.sent_starts[max(here - 1, 0)]].idx
+    places = [m for m in document.window(start, there.idx) if not m.heading]
+    for kind in ("Base", "Location", "Sea"):
+        for m in places:
+            if m.kind == kind:
+                return [Argument(m.key, kind, there.i, via_context=True, how="there")]
+    return []
+
+
+def _named_members(head: Token) -> list[Token]:
+    """ "deployed to several air bases, Leh among them": the place named as one of them."""
+    return [
+        c
+        for c in head.children
+        if c.dep_ in {"npadvmod", "appos", "dep", "conj"}
+        and any(p.lower_ == "among" and any(o.lower_ == "them" for o in p.children) for p in c.children)
+    ]
 
 
 def _visit(
@@ -100,12 +128,12 @@ def _visit(
             )
             continue
         word = child.lower_
+        if any(g.lower_ in lex.triggers["respondedTo"].nouns for g in child.children if g.dep_ == "pobj"):
+            continue  # "in response to", "as a counter to": a cause, not a place
         if word not in preps:
             if word in lex.transparent_preps:  # "for a month in Poland", "as part of a rotation to"
                 _visit(document, root, child, depth + 1, preps, found, skip)
             continue
-        if word == "in" and any(g.lower_ in lex.response_nouns for g in child.children):
-            continue  # "in response to": a cause, not a place
         for prep in [child, *(c for c in child.conjuncts if c.dep_ == "conj" and c.lower_ in preps)]:
             for obj in children(prep, "pobj"):  # "to Poland, then to Romania"
                 rank = -preps[prep.lower_] + depth
@@ -114,32 +142,60 @@ def _visit(
 
 def place_arguments(document: Document, head: Token) -> list[Argument]:
     """The places a destination phrase names: gazetteer entities, the place inside a generic one
-    ("an airfield in the Kaliningrad region"), or a place the statistical NER finds there."""
+    ("an airfield in the Kaliningrad region"), or a place the statistical NER finds there; and
+    proper names coordinated with them."""
+    found = _places(document, head)
+    return found + _unnamed_conjuncts(document, head) if found else found
+
+
+def _places(document: Document, head: Token) -> list[Argument]:
     found = [
         _city(document, a) for a in entities_of(document, head, allow_context=False) if a.kind in PLACE_KINDS
     ]
-    if found or head.i in document.by_token:
-        return found
     lex = lexicon()
-    if head.lemma_.lower() in lex.base_nouns and any(
-        c.lower_ in lex.definite_determiners for c in head.children
+    lemma = head.lemma_.lower()
+    only_states = head.i not in document.by_token and all(
+        a.kind == "Nation" and a.token == head.i for a in found
+    )
+    if only_states and lemma in lex.generic_place_nouns:
+        inner = [  # "an airfield in the Kaliningrad region", "the Lithuanian air base of Siauliai"
+            replace(a, how="inner-place")
+            for prep in children(head, "prep")
+            if prep.lower_ in {"in", "at", "near", "on", "of"}
+            for obj in children(prep, "pobj")
+            for a in place_arguments(document, obj)
+        ]
+        if inner:
+            return inner
+    if (
+        only_states
+        and lemma in lex.base_nouns
+        and any(c.lower_ in lex.definite_determiners for c in head.children)
     ):
         base = _named_base_before(document, head)  # "landed at the German base": the base named before
         if base is not None:
             return [base]
-    if head.lemma_.lower() in lex.generic_place_nouns:
-        inner = [
-            obj
-            for prep in children(head, "prep")
-            if prep.lower_ in {"in", "at", "near", "on", "of"}
-            for obj in children(prep, "pobj")
-        ]
-        for obj in inner:
-            found += [replace(a, how="inner-place") for a in place_arguments(document, obj)]
-        if found:
-            return found
+    if found or head.i in document.by_token:
+        return found
     place = _unknown_place(document, head)
     return [place] if place is not None else []
+
+
+def _unnamed_conjuncts(document: Document, head: Token) -> list[Argument]:
+    """ "in Akita and Iwate prefectures": a proper name coordinated with a known place (or base)
+    is a place of its own, though the gazetteer lacks it."""
+    out: list[Argument] = []
+    for mention in document.mentions_in(core_tokens(head)):
+        if mention.kind not in {"Location", "Base"}:
+            continue
+        for conj in mention.root.conjuncts:
+            span = _proper_name(conj) if conj.i not in document.by_token else None
+            if span is None or any(i in document.by_token for i in range(span.start, span.end)):
+                continue
+            key = f"location:{slug(span.text)}"
+            document.add_mention(MentionSpan(span, key, "Location", "name", ""))
+            out.append(Argument(key, "Location", head.i, how="conjunct"))
+    return out
 
 
 def _named_base_before(document: Document, head: Token) -> Argument | None:

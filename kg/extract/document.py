@@ -169,6 +169,18 @@ def find_mentions(doc: Doc, gaz: Gazetteer, forms: Forms) -> list[MentionSpan]:
         if ent.label_ == "Aircraft" and not cls:
             cls = _role_from_context(ent)
         out.append(MentionSpan(ent, ent.ent_id_, ent.label_, form, cls))
+    return sorted(out + _ship_prefixes(doc, gaz, out), key=lambda m: m.start)
+
+
+def _ship_prefixes(doc: Doc, gaz: Gazetteer, found: list[MentionSpan]) -> list[MentionSpan]:
+    """ "USS Donald Cook", "HMS Diamond": the prefix names the ship's state, as a demonym would."""
+    taken = {i for m in found for i in range(m.span.start, m.span.end)}
+    out = []
+    for t in doc[:-1]:
+        key = gaz.ship_prefixes.get(t.text)
+        following = doc[t.i + 1].text
+        if key and t.i not in taken and following[:1].isupper() and not following.isupper():
+            out.append(MentionSpan(doc[t.i : t.i + 1], key, "Nation", "demonym", ""))
     return out
 
 

@@ -108,7 +108,8 @@ def future(verb: Token) -> bool:
     for _ in range(3):
         if any(c.dep_ == "aux" and c.lower_ in lex.future_modals for c in t.children):
             return True
-        if t.head.lemma_ in lex.plan_verbs or t.dep_ not in {"xcomp", "conj"}:
-            return t.head.lemma_ in lex.plan_verbs
+        planned = t.head.lemma_ in lex.plan_verbs or t.head.lemma_.lower() in lex.plan_adjectives
+        if planned or t.dep_ not in {"xcomp", "conj"}:
+            return planned
         t = t.head
     return False

@@ -108,7 +108,9 @@ def heads_of(head: Token) -> list[Token]:
         for appos in children(h, "appos"):  # "four aircraft, two Tu-95s and two Su-27s"
             if _lists_platforms(h, appos):
                 out += [appos, *appos.conjuncts]
-    out += _colon_list(head) + _identified_as(head)
+    members = _colon_list(head) + _identified_as(head)
+    if members:  # "a mixed formation: two MiG-31s and an Su-27": the group is its members, not a reference
+        out = [t for t in out if t.i != head.i] + members
     seen: dict[int, Token] = {}
     for t in out:
         seen.setdefault(t.i, t)
@@ -288,6 +290,8 @@ def _parties_by_reference(
     if operator is not None and category:  # "its jets": the party the pronoun refers to
         return [Argument(operator, "Nation", head.i, count, how="possessive")]
     pronoun = head.pos_ == "PRON" and head.lower_ in lex.pronouns
+    if pronoun and coref.refers_to_unnamed_group(document, head):
+        return []
     if allow_context and pronoun:
         found = coref.antecedents(document, head, lex.pronouns[head.lower_], None, exclude, hint=hint)
         if found:

@@ -15,11 +15,12 @@ from spacy.tokens import Span
 
 from kg.dates import sentence_date
 from kg.extract import modality
+from kg.extract.attribution import read_attribution
 from kg.extract.candidates import Candidate
 from kg.extract.contact import contact_candidates
 from kg.extract.deploy import deploy_candidates
 from kg.extract.document import Document
-from kg.extract.phrases import entities_of
+from kg.extract.phrases import entities_of, party_of
 from kg.extract.respond import response_candidates, tit_for_tat
 from kg.extract.salience import remember_sentence
 from kg.extract.scoring import Scorer, score_candidates
@@ -77,6 +78,8 @@ def to_relation(document: Document, c: Candidate, confidence: float | None = Non
     if confidence is None:
         confidence = c.confidence * (HEDGE_FACTOR if hedged else 1.0)
     when: dt.date | None = sentence_date(text, document.article.date)
+    sides = (party_of(document, c.actor), party_of(document, c.target))
+    claim = read_attribution(sent, c.trigger, document.by_token, sides)
     return Relation(
         predicate=c.predicate,
         actor=c.actor.key,
@@ -90,6 +93,8 @@ def to_relation(document: Document, c: Candidate, confidence: float | None = Non
         target_count=c.target.count,
         trigger=c.trigger.text,
         hedged=hedged,
+        claim=claim.status,
+        sources=claim.sources,
     )
 
 

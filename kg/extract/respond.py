@@ -136,7 +136,7 @@ def _stimulus_parties(
         here = [replace(a, how="same-sentence") for a in parties_in(document, list(sent), exclude)]
         if len(here) == 1:
             return here, confidence * 0.7
-        return earlier_actors(document, sent, frozenset(exclude)), confidence * 0.7
+        return earlier_actors(document, sent, _with_allies(document, exclude)), confidence * 0.7
     targets = parties_in(document, stimulus, exclude)
     if targets:
         return targets, confidence
@@ -148,8 +148,23 @@ def _stimulus_parties(
     lex = lexicon()
     heads = [t for t in stimulus if t.dep_ in {"pobj", "dobj", "pcomp"} or t.head not in stimulus]
     if any(is_event_reference(t) or t.lemma_.lower() in lex.cause_nouns for t in heads):
-        return earlier_actors(document, sent, frozenset(exclude)), confidence * 0.8
+        return earlier_actors(document, sent, _with_allies(document, exclude)), confidence * 0.8
     return [], confidence
+
+
+def _with_allies(document: Document, responders: set[str]) -> frozenset[str]:
+    """The responders and their allies: a stimulus taken from context is the other side's act
+    ("Norwegian F-16s intercepted the formation ... the RAF sent up Typhoons in response")."""
+    gaz = document.gaz
+    out = set(responders)
+    for key in responders:
+        entity = gaz.entity(key)
+        pacts = (
+            {key} if key.startswith("alliance:") else set(entity.member_of if entity else ())
+        ) & gaz.defence_pacts
+        out |= pacts
+        out |= {k for k, e in gaz.entities.items() if e.kind == "Nation" and pacts & set(e.member_of)}
+    return frozenset(out)
 
 
 def _tit_for_tat_noun(noun: Token) -> bool:
@@ -180,7 +195,7 @@ def _noun_candidates(document: Document, sent: Span, noun: Token) -> Iterator[Ca
         targets, confidence = _stimulus_parties(document, sent, stimulus, exclude, 0.85)
     elif children(noun, "poss") and is_copula_subject(noun):  # "The Pentagon's response was a flat denial"
         named = {m.key for m in document.mentions_in(core_tokens(noun)) if m.kind in {"Nation", "Alliance"}}
-        targets, confidence = earlier_actors(document, sent, frozenset(exclude | named)), 0.6
+        targets, confidence = earlier_actors(document, sent, _with_allies(document, exclude | named)), 0.6
     elif noun.dep_ == "pobj" and noun.head.lower_ == "in":
         rest = [t for t in sent if t.i > noun.i and all(t.i != a.token for a in actors)]
         targets = [
@@ -189,7 +204,7 @@ def _noun_candidates(document: Document, sent: Span, noun: Token) -> Iterator[Ca
             if a.key not in exclude
         ]
         if not targets:
-            targets = earlier_actors(document, sent, frozenset(exclude))
+            targets = earlier_actors(document, sent, _with_allies(document, exclude))
         confidence = 0.7
     else:
         return

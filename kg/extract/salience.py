@@ -53,6 +53,8 @@ def actor_level(document: Document, head: Token | None, sent: Span) -> list[Argu
         for m in document.mentions_in(core_tokens(head)):  # "South Korean and US forces"
             if m.kind in {"Nation", "Alliance"} and not is_maker(m) and all(a.key != m.key for a in out):
                 out.append(_party(m.key, m.root.i))
+    if not out and head.lemma_.lower() in lex.org_heads:
+        out = _same_body_before(document, head)  # "The Russian Defence Ministry denied ... The ministry"
     acting_pronoun = head.pos_ == "PRON" and head.lower_ in lex.pronouns and head.dep_ == "nsubj"
     if not out and acting_pronoun and not is_copula_subject(head):
         found = coref.antecedents(document, head, "Actor", None)  # "It had deployed launchers": a party acts
@@ -70,6 +72,25 @@ def actor_level(document: Document, head: Token | None, sent: Span) -> list[Argu
         return [
             Argument(a.key, a.kind, a.token, via_context=True) for a in _salient_before(document, sent, head)
         ]
+    return []
+
+
+def _same_body_before(document: Document, head: Token) -> list[Argument]:
+    """ "the ministry", "the command": the party of the same body named shortly before
+    ("the Russian Defence Ministry"), when the phrase names none itself."""
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) or children(head, "prep"):
+        return []
+    here = document.sentence_index(head.i)
+    start = document.doc[document.sent_starts[max(here - LOOK_BACK, 0)]].idx
+    lemma = head.lemma_.lower()
+    for m in document.window(start, head.idx):
+        if m.kind not in {"Nation", "Alliance"} or m.heading or is_maker(m):
+            continue
+        body = m.span.root.head
+        while body.dep_ == "compound" and body.head.i != body.i:
+            body = body.head
+        if body.lemma_.lower() == lemma and body.i != head.i:
+            return [Argument(m.key, m.kind, head.i, via_context=True, how="same-body")]
     return []
 
 

@@ -121,6 +121,9 @@ def _curie(graph: Graph, node: Node) -> str:
         members = graph.value(node, OWL.unionOf)
         if members is not None:
             return " or ".join(_curie(graph, m) for m in Collection(graph, members))
+        values = graph.value(node, OWL.oneOf)  # an enumerated datatype: "reported", "claimed", ...
+        if values is not None:
+            return " or ".join(f'"{v}"' for v in Collection(graph, values))
     return str(node)
 
 

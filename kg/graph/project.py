@@ -32,8 +32,10 @@ _CONFIDENCE, _EVIDENCE, _SENTENCE, _TRIGGER = PK.confidence, PK.evidence, PK.sen
 _HEDGED, _START, _DIRECT, _QUOTED = PK.hedged, PK.startChar, PK.directProperty, PROV.wasQuotedFrom
 #: (article date, title, article IRI, start offset, sentence): one source of an event
 _Quote = tuple[str, str, str, int, str]
-#: (undated, date, event IRI, confidence, places, sources): what an edge needs of one event
-_EdgeEvent = tuple[bool, str, str, float, tuple[str, ...], list[_Quote]]
+#: (undated, date, event IRI, confidence, places, sources, claim status): what an edge needs of one event
+_EdgeEvent = tuple[bool, str, str, float, tuple[str, ...], list[_Quote], str]
+#: Claim statuses of events that only one side states (the graph page draws their edges dashed).
+ONE_SIDED = frozenset({"claimed", "denied"})
 #: (source, target, key, attributes) of one projected edge
 _Edge = tuple[str, str, str, dict[str, object]]
 
@@ -382,7 +384,7 @@ def _edge_events(reader: _Reader, names: set[str]) -> Iterator[tuple[tuple[str, 
     the fields of EventRow that edges need, without building one (100,000s of events)."""
     first = reader.first
     actor_of, target_of, dest_of = first(_ACTOR), first(_TARGET), first(_DESTINATION)
-    location_of, date_of = first(_LOCATION), first(_DATE)
+    location_of, date_of, claim_of = first(_LOCATION), first(_DATE), first(PK.claimStatus)
     for event in _event_subjects(reader):
         predicate = _event_class(reader, event)[1]
         actor, target, destination = actor_of.get(event), target_of.get(event), dest_of.get(event)
@@ -397,16 +399,17 @@ def _edge_events(reader: _Reader, names: set[str]) -> Iterator[tuple[tuple[str, 
         date = date_of.get(event)
         day = reader.text(date) if date is not None else ""
         confidence = max(map(_float, reader.objects(event, _CONFIDENCE)), default=0.0)
+        claim = str(claim_of.get(event, ""))
         yield (
             (str(actor), predicate, str(target)),
-            (day == "", day, str(event), confidence, tuple(places), _evidence_of(reader, event)),
+            (day == "", day, str(event), confidence, tuple(places), _evidence_of(reader, event), claim),
         )
 
 
 def _relation_attrs(pred: str, rows: list[_EdgeEvent]) -> dict[str, object]:
     """The events behind one (subject, predicate, object), aggregated onto its edge."""
     if len(rows) == 1:  # most edges: one event, nothing to sort or merge
-        _undated, day, _iri, confidence, places, quotes = rows[0]
+        _undated, day, _iri, confidence, places, quotes, _claim = rows[0]
         dates, place_set = ([day] if day else []), sorted(set(places))
     else:
         rows.sort(key=lambda r: r[:3])  # dated first, by date, then by event IRI
@@ -423,7 +426,19 @@ def _relation_attrs(pred: str, rows: list[_EdgeEvent]) -> dict[str, object]:
         "evidence": _join((q[4] for q in quotes), "\n"),
         "articles": _join(q[1] for q in quotes),
         "places": _join(place_set),
+        "claim": edge_claim([r[6] for r in rows]),
     }
+
+
+def edge_claim(statuses: list[str]) -> str:
+    """One edge's claim status over its events: "claimed" or "denied" when every event is one-sided
+    (denied if any is), else "confirmed" or "reported"; "" when no event was read for attribution."""
+    read = [s for s in statuses if s]
+    if not read:
+        return ""
+    if all(s in ONE_SIDED for s in read):
+        return "denied" if "denied" in read else "claimed"
+    return "confirmed" if "confirmed" in read else "reported"
 
 
 def _relation_edges(reader: _Reader, entities: dict[Node, tuple[str, str]]) -> list[_Edge]:
@@ -453,6 +468,7 @@ def _fact_edges(reader: _Reader, entities: dict[Node, tuple[str, str]]) -> list[
                     "evidence": "",
                     "articles": "",
                     "places": "",
+                    "claim": "",
                 }
                 edges.append((str(s), str(o), pred, attrs))
     return edges

@@ -27,6 +27,7 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.gazetteer import Gazetteer
+from kg.graph.claims import event_claim_triples, report_claim_triples
 from kg.graph.ntriples import literal_nt
 from kg.iris import DERIVED_GRAPH, article_iri, entity_iri, event_iri, evidence_iri, graph_iri
 from kg.records import Article, ArticleResult, Entity, Relation
@@ -234,6 +235,8 @@ def _evidence_triples(g: NamedTriples, r: Relation, art: URIRef) -> None:
     if r.target_count:
         g.add((node, PK.targetCount, Literal(r.target_count)))
     g.add((node, PROV.wasQuotedFrom, art))
+    for triple in report_claim_triples(r, node):
+        g.add(triple)
 
 
 def derived_graph(
@@ -252,6 +255,8 @@ def derived_graph(
         for triple in _facts_between(entity, present):
             g.add(triple)
     for triple in _merged_event_facts(results, events):
+        g.add(triple)
+    for triple in event_claim_triples(results, events):
         g.add(triple)
     if hierarchy is not None:
         for triple in hierarchy:
@@ -379,7 +384,6 @@ def _nt(node: Any) -> str:
     if isinstance(node, BNode):
         return f"_:{node}"
     return f"<{node}>"
-
 
 
 def union_graph(ds: Dataset) -> Graph:

@@ -5,7 +5,7 @@ Takes nothing at import (registration happens in `register`, called by
 - `designation_norms` (assigns `token.norm`): designations such as "F-35A" get the norm of a
   manufacturer name, so the small model tags and parses them as the proper nouns they are;
 - `line_breaks` (assigns `token.is_sent_start`): a new line starts a sentence (headlines,
-  captions, bullets have no final stop);
+  captions, bullets have no final stop), and a numbered item's "3." stays in its sentence;
 - `posture_names` (requires and assigns `doc.ents`): keeps gazetteer matches that need context
   only where they have it ("Typhoon jets", not "typhoon season") and adds names the gazetteer
   lacks (`kg.nlp.names`).
@@ -57,18 +57,30 @@ def line_breaks(doc: Doc) -> Doc:
     Set in one array write: assigning `token.is_sent_start` one token at a time is slow on
     long documents.
     """
-    starts = numpy.zeros((len(doc), 1), dtype="uint64")
+    starts = numpy.zeros((len(doc), 1), dtype="int32")
     for i in range(1, len(doc)):
         prev = doc[i - 1]
         token = doc[i]
         if (prev.is_space and "\n" in prev.text) or "\n" in prev.whitespace_:
             starts[i, 0] = 1
+        elif _list_number(doc, i - 1):
+            starts[i, 0] = -1  # "3. Aircraft: one Tu-95": the item's number belongs to its text
         elif prev.text in {".", "!", "?"} and prev.whitespace_ and token.text[:1].isupper():
             starts[i, 0] = 1  # "... around Guam. F-22s intercepted them."
     if starts.any():
         starts[0, 0] = 1
-        doc.from_array([SENT_START], starts)  # type: ignore[arg-type]
+        doc.from_array([SENT_START], starts.astype("uint64"))  # type: ignore[arg-type]
     return doc
+
+
+def _list_number(doc: Doc, i: int) -> bool:
+    """Is token `i` the stop of a numbered list item's "3." at the start of a line?"""
+    if doc[i].text not in {".", ")"} or i == 0 or not doc[i - 1].like_num or len(doc[i - 1].text) > 2:
+        return False
+    if i == 1:
+        return True
+    before = doc[i - 2]
+    return (before.is_space and "\n" in before.text) or "\n" in before.whitespace_
 
 
 def keep_designations_whole(nlp: Language) -> None:

@@ -21,10 +21,13 @@ from typing import Any
 
 import networkx as nx
 
+from kg.graph.project import ONE_SIDED
 from kg.view.layout import edge_px, layout
 from kg.view.style import class_styles, kind_rank, kind_style, predicate_colour, predicate_rank
 
 Styles = dict[str, dict[str, str]]
+#: vis dash pattern of relations claimed by one side only (facts keep vis' default dashes).
+CLAIM_DASHES = [10, 6]
 NodeRow = dict[str, Any]
 EdgeRow = dict[str, Any]
 
@@ -78,6 +81,7 @@ def edge_rows(g: nx.MultiDiGraph) -> list[EdgeRow]:
         predicate = str(data.get("predicate", key))
         kind = str(data.get("kind", "relation"))
         events = int(data.get("events", 0) or 0)
+        claim = str(data.get("claim", ""))
         rows.append(
             {
                 "from": u,
@@ -85,7 +89,7 @@ def edge_rows(g: nx.MultiDiGraph) -> list[EdgeRow]:
                 "id": f"e{i}",
                 "color": predicate_colour(predicate),
                 "width": round(1 + math.log2(1 + events), 2) if kind == "relation" else 1,
-                "dashes": kind == "fact",
+                "dashes": True if kind == "fact" else CLAIM_DASHES if claim in ONE_SIDED else False,
                 "predicate": predicate,
                 "kind": kind,
                 "events": events,
@@ -94,6 +98,7 @@ def edge_rows(g: nx.MultiDiGraph) -> list[EdgeRow]:
                 "evidence": _split(data.get("evidence"), "\n"),
                 "articles": _split(data.get("articles")),
                 "places": _split(data.get("places")),
+                "claim": claim,
             }
         )
     return rows
@@ -266,6 +271,7 @@ def sigma_data(g: nx.MultiDiGraph) -> dict[str, Any]:
         "dates": date_rows,
         "articles": article_rows,
         "places": place_rows,
+        "claim": _column(edges, "claim"),
     }
     return {
         "renderer": "sigma",

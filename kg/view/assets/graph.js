@@ -13,6 +13,8 @@
   var GLYPH = {dot: "\u25cf", hexagon: "\u2b22", triangle: "\u25b2", diamond: "\u25c6", square: "\u25a0",
     triangleDown: "\u25bc", star: "\u2605"};
   var FACTS = {operatedBy: true, memberOf: true};
+  var CLAIMS = {claimed: "claimed by one side", denied: "denied by a party (disputed)",
+    confirmed: "confirmed by both sides", reported: "reported, no party's claim"};
   var data = KG.readData();
 
   // ---------------------------------------------------------------- model
@@ -31,7 +33,8 @@
       edges.push({id: "e" + i, from: N.id[E.from[i]], to: N.id[E.to[i]], predicate: p.predicate,
         kind: FACTS[p.predicate] ? "fact" : "relation", color: p.colour, width: E.width[i],
         events: E.events[i], dates: pick(d.dates, E.dates[i]), confidence: E.confidence[i],
-        evidence: E.evidence[i], articles: pick(d.articles, E.articles[i]), places: pick(d.places, E.places[i])});
+        evidence: E.evidence[i], articles: pick(d.articles, E.articles[i]), places: pick(d.places, E.places[i]),
+        claim: E.claim ? E.claim[i] : ""});
     }
     return {nodes: nodes, edges: edges};
   }
@@ -98,6 +101,7 @@
       kv(dl, "Places", e.places);
       kv(dl, "Confidence", e.confidence ? e.confidence.toFixed(2) : "");
       kv(dl, "Sources", e.articles);
+      kv(dl, "Claim", CLAIMS[e.claim] || "");
     }
     box.appendChild(dl);
     var limit = full ? e.evidence.length : 3;
@@ -194,6 +198,12 @@
     row.count.setAttribute("data-predicate", p.predicate);
     predCount[p.predicate] = row.count;
   });
+  if (data.renderer !== "sigma" && model.edges.some(function (e) { return e.claim === "claimed" || e.claim === "denied"; })) {
+    var key = el("div", "row claim-key");
+    key.appendChild(el("span", "swatch dashed claim"));
+    key.appendChild(el("span", "hint", "dashed: claimed by one side only, or denied"));
+    $("predicates").appendChild(key);
+  }
 
   function inDates(e, from, to) {
     return e.dates.some(function (d) { return (!from || d >= from) && (!to || d <= to); });
