@@ -97,7 +97,7 @@ def test_assembly_graph_trig_equals_the_in_memory_dataset(tmp_path):
     ]
     folder = tmp_path / "articles"
     for result in results:
-        write_prepared(prepare(result), folder)
+        write_prepared(prepare(result, "test"), folder)
     assert _same_graphs(_assembled(folder, results, tmp_path), _reference(results))
 
 
@@ -106,13 +106,13 @@ def test_assembly_reuses_statements_when_a_new_article_moves_a_cached_event(tmp_
     takes the new event IRI, from its statements file as it was written."""
     later = _article("later", ("intercepted", 1, None))
     folder = tmp_path / "articles"
-    write_prepared(prepare(later), folder)
+    write_prepared(prepare(later, "test"), folder)
     statements = folder / f"later{STATEMENTS_SUFFIX}"
     written = statements.stat().st_mtime_ns
     (tmp_path / "first").mkdir()
     alone = _assembled(folder, [later], tmp_path / "first")
     earlier = _article("earlier", ("intercepted", 0, None))
-    write_prepared(prepare(earlier), folder)
+    write_prepared(prepare(earlier, "test"), folder)
     (tmp_path / "second").mkdir()
     both = _assembled(folder, [later, earlier], tmp_path / "second")
     assert _same_graphs(both, _reference([later, earlier]))
@@ -138,19 +138,19 @@ def test_assembly_renders_statements_again_when_the_file_does_not_belong(tmp_pat
         _article("a1", ("escorted", 3, None), title="New"),
     )
     folder = tmp_path / "articles"
-    write_prepared(prepare(second), folder)
+    write_prepared(prepare(second, "test"), folder)
     path = folder / f"a1{STATEMENTS_SUFFIX}"
     if damage == "missing":
         path.unlink()
     elif damage == "other result":
-        path.write_bytes(prepare(first).statements)  # a crash after the statements, before the result
+        path.write_bytes(prepare(first, "test").statements)  # a crash after the statements, before the result
     else:
         path.write_bytes(
             path.read_bytes().replace(kg.build.cache.renderer_version().encode(), b"0123456789abcdef")
         )
     got = _assembled(folder, [second], tmp_path)
     assert _same_graphs(got, _reference([second]))
-    assert path.read_bytes() == prepare(second).statements  # cached again as this code renders it
+    assert path.read_bytes() == prepare(second, "test").statements  # cached again as this code renders it
 
 
 def test_assembly_results_cached_without_statements_build_the_same_graph(tmp_path):
@@ -185,7 +185,7 @@ def test_assembly_any_merge_of_reports_equals_the_in_memory_dataset(tmp_path_fac
     results = [_article(f"d{i}", *reports) for i, reports in enumerate(articles)]
     folder = tmp_path / "articles"
     for result in results:
-        write_prepared(prepare(result), folder)
+        write_prepared(prepare(result, "test"), folder)
     assert _same_graphs(_assembled(folder, results, tmp_path, window), _reference(results, window))
 
 

@@ -86,6 +86,42 @@ def test_pipeline_unchanged_input_extracts_nothing_and_keeps_the_files(tmp_path)
     assert isomorphic(_graph(out), before[1])
 
 
+def _as_made_by_another_version(out: Path) -> None:
+    """OUTDIR as an older release (or another lexicon, or --model) left it: every result and
+    manifest entry stamped with another extraction version, or with none (before the stamp)."""
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for n, entry in enumerate(manifest["articles"].values()):
+        entry.pop("extractor") if n % 2 else entry.update(extractor="0123456789abcdef")
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    for path in (out / "articles").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["extractor"] = "0123456789abcdef"
+        path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_pipeline_results_of_another_extraction_version_are_extracted_again(tmp_path):
+    folder = _copy([A, B], tmp_path / "in")
+    out = tmp_path / "out"
+    build([folder], out, html=False)
+    _as_made_by_another_version(out)
+    summary = build([folder], out, html=False)
+    assert (summary.extracted, summary.resumed, summary.unchanged) == (2, 0, 0)
+    again = build([folder], out, html=False)  # stamped with this version now
+    assert (again.extracted, again.unchanged) == (0, 2)
+
+
+def test_pipeline_interrupted_build_of_another_version_is_not_resumed(tmp_path):
+    folder = _copy([A, B], tmp_path / "in")
+    out = tmp_path / "out"
+    build([folder], out, html=False)
+    _as_made_by_another_version(out)
+    (out / "manifest.json").unlink()  # results saved, not listed yet: what resuming takes
+    summary = build([folder], out, html=False)
+    assert (summary.extracted, summary.resumed) == (2, 0)
+
+
 def test_pipeline_changed_article_replaces_its_old_statements(tmp_path):
     folder = _copy([A], tmp_path / "in")
     out = tmp_path / "out"

@@ -36,9 +36,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_json(result: ArticleResult) -> dict[str, Any]:
+def to_json(result: ArticleResult, extractor: str = "") -> dict[str, Any]:
+    """The result as JSON data, stamped with the file format and the `extractor` version that made
+    it (`kg.extract.extractor.extraction_version`; empty when not known)."""
     data: dict[str, Any] = _plain(result)
     data["format"] = FORMAT
+    if extractor:
+        data["extractor"] = extractor
     return data
 
 
@@ -68,15 +72,16 @@ def from_json(data: dict[str, Any], shared: dict[Entity, Entity] | None = None) 
     return ArticleResult(article, entities, mentions, relations, operated)
 
 
-def write_result(result: ArticleResult, folder: Path) -> Path:
+def write_result(result: ArticleResult, folder: Path, extractor: str = "") -> Path:
     return write_atomic(
         folder / f"{result.article.doc_id}.json",
-        json.dumps(to_json(result), ensure_ascii=False, sort_keys=True),
+        json.dumps(to_json(result, extractor), ensure_ascii=False, sort_keys=True),
     )
 
 
-def cached_hash(folder: Path, doc_id: str) -> str | None:
-    """The content hash of the article whose result is cached in `folder`, if one is.
+def cached_hash(folder: Path, doc_id: str, extractor: str) -> str | None:
+    """The content hash of the article whose result is cached in `folder`, if one is and the
+    `extractor` version made it.
 
     A build interrupted during extraction has saved results the manifest does not list yet;
     the next build takes them instead of extracting those articles again.
@@ -86,7 +91,7 @@ def cached_hash(folder: Path, doc_id: str) -> str | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("extractor") != extractor:
         return None
     article = data.get("article")
     return article.get("content_hash") if isinstance(article, dict) else None

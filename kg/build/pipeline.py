@@ -32,7 +32,7 @@ from kg.build.prepare import PreparedArticle, prepare_all, prepare_batch, write_
 from kg.build.summary import BuildSummary, count_results
 from kg.build.workers import LARGEST_BATCH, batch_sizes, batches, map_in_processes
 from kg.errors import InputError, KgError
-from kg.extract.extractor import Extractor
+from kg.extract.extractor import Extractor, extraction_version
 from kg.fileio import write_atomic
 from kg.gazetteer import default_gazetteer
 from kg.graph.rdf import bind_prefixes, to_dataset, union_graph
@@ -152,7 +152,8 @@ def _extract_new(
     started = time.perf_counter()
     feed = None
     with contextlib.closing(ArticleSpool()) as to_extract:
-        _scan(inputs, manifest, outdir / RESULTS_DIR, to_extract, summary, **reading)
+        version = extraction_version(extraction["model"])
+        _scan(inputs, manifest, outdir / RESULTS_DIR, to_extract, summary, version, **reading)
         summary.phases["scanning"] = time.perf_counter() - started
         if len(to_extract):
             if extraction["workers"] > 1 or extraction["dask"]:  # this process is free meanwhile
@@ -175,9 +176,11 @@ def _scan(
     results_dir: Path,
     to_extract: ArticleSpool,
     summary: BuildSummary,
+    version: str,
     **reading: Any,
 ) -> None:
-    """Read every input once: count and report, and spool the new or changed articles."""
+    """Read every input once: count and report, and spool the new or changed articles (and those
+    whose cached result another extraction `version` made)."""
     for record in iter_articles(inputs, **reading):
         if isinstance(record, Skipped):
             summary.skipped.append(record)
@@ -189,11 +192,12 @@ def _scan(
             if (
                 known
                 and known.get("hash") == record.content_hash
+                and known.get("extractor") == version
                 and (results_dir / f"{record.doc_id}.json").exists()
             ):
                 summary.unchanged += 1
-            elif cached_hash(results_dir, record.doc_id) == record.content_hash:
-                manifest[record.doc_id] = _manifest_entry(record)
+            elif cached_hash(results_dir, record.doc_id, version) == record.content_hash:
+                manifest[record.doc_id] = _manifest_entry(record, version)
                 summary.resumed += 1
             else:
                 to_extract.add(record)
@@ -219,7 +223,7 @@ def _prepared(
         return map_in_processes(
             partial(prepare_batch, extractor), batches(articles, sizes), processes=workers
         )
-    return prepare_all(extractor.run(articles, batch_size=batch_size or LARGEST_BATCH))
+    return prepare_all(extractor.run(articles, batch_size=batch_size or LARGEST_BATCH), extractor.version)
 
 
 def _write_prepared(
@@ -249,8 +253,12 @@ def _write_prepared(
                 feed.add_article(str(graph_iri(item.doc_id)), lines)
 
 
-def _manifest_entry(article: Article) -> dict[str, str]:
-    return {"hash": article.content_hash, "source": article.source or article.path or ""}
+def _manifest_entry(article: Article, version: str) -> dict[str, str]:
+    return {
+        "hash": article.content_hash,
+        "source": article.source or article.path or "",
+        "extractor": version,
+    }
 
 
 def dataset_from_results(results: list[ArticleResult], *, window_days: int = 1) -> Dataset:

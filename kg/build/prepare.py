@@ -38,28 +38,32 @@ class PreparedArticle:
     source: str  # the manifest's record of where the article came from
     result: bytes  # OUTDIR/articles/DOC_ID.json
     statements: bytes  # OUTDIR/articles/DOC_ID.nt
+    extractor: str  # the extraction version that made the result (`kg.extract.extractor.extraction_version`)
 
     def manifest_entry(self) -> dict[str, str]:
-        return {"hash": self.content_hash, "source": self.source}
+        return {"hash": self.content_hash, "source": self.source, "extractor": self.extractor}
 
 
-def prepare(result: ArticleResult) -> PreparedArticle:
-    """The result's JSON and its statements file (`kg.build.cache.statements_file`)."""
+def prepare(result: ArticleResult, extractor: str) -> PreparedArticle:
+    """The result's JSON (stamped with the `extractor` version that made it) and its statements
+    file (`kg.build.cache.statements_file`)."""
     article = result.article
-    data = json.dumps(to_json(result), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    data = json.dumps(to_json(result, extractor), ensure_ascii=False, sort_keys=True).encode("utf-8")
     statements = statements_file(data, ntriples(article_statements(result)))
     source = article.source or article.path or ""
-    return PreparedArticle(article.doc_id, article.content_hash, source, data, statements)
+    return PreparedArticle(article.doc_id, article.content_hash, source, data, statements, extractor)
 
 
-def prepare_all(results: Iterable[ArticleResult | Skipped]) -> Iterator[PreparedArticle | Skipped]:
+def prepare_all(
+    results: Iterable[ArticleResult | Skipped], extractor: str
+) -> Iterator[PreparedArticle | Skipped]:
     """Each result prepared as it comes; one whose statements cannot be written is `Skipped`."""
     for result in results:
         if isinstance(result, Skipped):
             yield result
             continue
         try:
-            yield prepare(result)
+            yield prepare(result, extractor)
         except (ValueError, UnicodeError) as exc:  # an entity key no IRI can be made of, bad text
             source = result.article.path or result.article.doc_id
             yield Skipped(source, f"cannot write its statements: {type(exc).__name__}: {exc}")
@@ -69,7 +73,8 @@ def prepare_batch(
     extractor: Extractor, articles: list[Article], batch_size: int | None = None
 ) -> list[PreparedArticle | Skipped]:
     """One batch extracted and prepared, in input order (what forked and Dask workers run)."""
-    return list(prepare_all(extractor.run(articles, batch_size=batch_size or len(articles) or 1)))
+    results = extractor.run(articles, batch_size=batch_size or len(articles) or 1)
+    return list(prepare_all(results, extractor.version))
 
 
 def write_prepared(item: PreparedArticle, folder: Path) -> None:

@@ -6,7 +6,12 @@ nlp -> mentions and relations -> linked entities. It knows nothing of files or p
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import json
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.tokens import Doc
 
@@ -16,8 +21,50 @@ from kg.extract.link import article_entities
 from kg.extract.relations import body_keys, extract_relations, mention_records, operator_facts
 from kg.extract.scoring import Scorer, default_scorer
 from kg.gazetteer import Gazetteer, default_gazetteer
-from kg.nlp.pipeline import load_pipeline, place_finder, surface_forms
+from kg.nlp.pipeline import DEFAULT_MODELS, load_pipeline, place_finder, surface_forms
 from kg.records import Article, ArticleResult, Skipped
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+#: What decides an article's result besides its text: these folders and modules of the package.
+_DECIDING = ("extract", "nlp", "data", "gazetteer.py", "lexicon.py", "records.py", "dates.py")
+
+
+@lru_cache(maxsize=8)
+def extraction_version(model: str | None = None) -> str:
+    """A digest of everything that decides an article's result apart from its text: the code of
+    kg.extract and kg.nlp, the reference data in kg/data, the record and date modules, spaCy's
+    version and the pipeline asked for (its name or path and its version). A build re-extracts a
+    cached article whose result was made by another version (after an upgrade, a lexicon edit or
+    with another --model). Computed without loading spaCy.
+    """
+    h = hashlib.blake2b(digest_size=8)
+    for name in _DECIDING:
+        root = _PACKAGE / name
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file() and path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
+    h.update(f"spacy {_version_of('spacy')}\0".encode())
+    for name in (model,) if model else DEFAULT_MODELS:
+        h.update(f"{name} {_model_version(name)}\0".encode())
+    return h.hexdigest()
+
+
+def _model_version(name: str) -> str:
+    meta = Path(name) / "meta.json"
+    if meta.is_file():  # a pipeline folder given by path
+        try:
+            return str(json.loads(meta.read_text(encoding="utf-8")).get("version", ""))
+        except (OSError, ValueError):
+            return ""
+    return _version_of(name)
+
+
+def _version_of(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return "absent"
 
 
 class Extractor:
@@ -26,6 +73,7 @@ class Extractor:
     def __init__(
         self, model: str | None = None, gazetteer: Gazetteer | None = None, scorer: Scorer | None = None
     ) -> None:
+        self.version = extraction_version(model)  # what results made here are stamped with
         self.gaz = gazetteer or default_gazetteer()
         self.scorer = scorer or default_scorer()
         self.nlp = load_pipeline(model, gazetteer)
