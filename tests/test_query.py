@@ -92,6 +92,42 @@ ARTICLES = {
 }
 
 
+def entity_facts(g: rdflib.Graph, iri: URIRef) -> None:
+    """The facts of one entity of the example graph (and of the nation or alliance it names)."""
+    local = str(iri)[len(str(ID)) :]
+    kind, key = local.split("/", 1)
+    if kind == "nation":
+        label, alts, alliance, qid = NATIONS[key]
+        g.add((iri, RDF.type, PK.Nation))
+        g.add((iri, PK.isoAlpha2, Literal(key)))
+        g.add((iri, OWL.sameAs, WD[qid]))
+        for alt in alts:
+            g.add((iri, SKOS.altLabel, Literal(alt)))
+        if alliance:
+            g.add((iri, PK.memberOf, ID[f"alliance/{alliance}"]))
+            entity_facts(g, ID[f"alliance/{alliance}"])
+    elif kind == "alliance":
+        label, alts = ALLIANCES[key]
+        g.add((iri, RDF.type, PK.Alliance))
+        for alt in alts:
+            g.add((iri, SKOS.altLabel, Literal(alt)))
+    elif kind == "aircraft":
+        label, cls, operator = AIRCRAFT[key]
+        g.add((iri, RDF.type, cls))
+        g.add((iri, PK.operatedBy, ID[f"nation/{operator}"]))
+        entity_facts(g, ID[f"nation/{operator}"])
+    elif kind == "weapon":
+        label = "Patriot"
+        g.add((iri, RDF.type, PK.AirDefenceSystem))
+        g.add((iri, PK.operatedBy, ID["nation/US"]))
+        entity_facts(g, ID["nation/US"])
+    else:
+        label = SEAS[key]
+        g.add((iri, RDF.type, PK.Sea))
+    g.add((iri, RDFS.label, Literal(label)))
+    g.add((iri, SKOS.prefLabel, Literal(label)))
+
+
 def example_dataset() -> rdflib.Dataset:
     """A small graph shaped as docs/rdf-model.md describes, one named graph per article."""
     ds = rdflib.Dataset()
@@ -100,40 +136,6 @@ def example_dataset() -> rdflib.Dataset:
         default.add((sub, RDFS.subClassOf, PK.Aircraft))
     default.add((PK.AirDefenceSystem, RDFS.subClassOf, PK.WeaponSystem))
     graphs = {doc: ds.graph(URIRef(GRAPH + doc)) for doc in ARTICLES}
-
-    def entity_facts(g: rdflib.Graph, iri: URIRef) -> None:
-        local = str(iri)[len(str(ID)) :]
-        kind, key = local.split("/", 1)
-        if kind == "nation":
-            label, alts, alliance, qid = NATIONS[key]
-            g.add((iri, RDF.type, PK.Nation))
-            g.add((iri, PK.isoAlpha2, Literal(key)))
-            g.add((iri, OWL.sameAs, WD[qid]))
-            for alt in alts:
-                g.add((iri, SKOS.altLabel, Literal(alt)))
-            if alliance:
-                g.add((iri, PK.memberOf, ID[f"alliance/{alliance}"]))
-                entity_facts(g, ID[f"alliance/{alliance}"])
-        elif kind == "alliance":
-            label, alts = ALLIANCES[key]
-            g.add((iri, RDF.type, PK.Alliance))
-            for alt in alts:
-                g.add((iri, SKOS.altLabel, Literal(alt)))
-        elif kind == "aircraft":
-            label, cls, operator = AIRCRAFT[key]
-            g.add((iri, RDF.type, cls))
-            g.add((iri, PK.operatedBy, ID[f"nation/{operator}"]))
-            entity_facts(g, ID[f"nation/{operator}"])
-        elif kind == "weapon":
-            label = "Patriot"
-            g.add((iri, RDF.type, PK.AirDefenceSystem))
-            g.add((iri, PK.operatedBy, ID["nation/US"]))
-            entity_facts(g, ID["nation/US"])
-        else:
-            label = SEAS[key]
-            g.add((iri, RDF.type, PK.Sea))
-        g.add((iri, RDFS.label, Literal(label)))
-        g.add((iri, SKOS.prefLabel, Literal(label)))
 
     for doc, (title, date) in ARTICLES.items():
         g, art = graphs[doc], ID[f"article/{doc}"]

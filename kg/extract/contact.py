@@ -52,17 +52,9 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
     if predicate is None:
         return
     is_noun = trigger.pos_ in {"NOUN", "PROPN"}
-    if modality.noun_blocked(trigger) if is_noun else modality.blocked(trigger):
+    frame = _contact_frame(document, trigger, predicate, is_noun)
+    if frame is None:
         return
-    frame = noun_frame(trigger) if is_noun else verb_frame(trigger)
-    if not is_noun and not frame.themes and frame.route != "passive":
-        frame = _prepositional_theme(frame, predicate)
-    if is_noun and predicate == "escorted":
-        frame = _escort_of_fighters(document, frame)
-    if modality.denied(*frame.themes, *(frame.agents if frame.route != "passive" else ())):
-        return
-    if not is_noun and any(is_event_reference(h) for h in (*frame.agents, *frame.themes) if h.pos_ != "PRON"):
-        return  # "the drills followed a visit to Taipei": events follow each other in time
     actors, targets = _arguments(document, frame, predicate)
     if not is_noun and frame.route != "passive":  # the parse lost a side: the nearest name on that side
         actors = actors or nearest(document, trigger, "before", ACTOR_KINDS)
@@ -80,6 +72,23 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
             confidence = base * (0.85 if actor.via_context or target.via_context else 1.0)
             confidence *= 0.75 if "nearby" in {actor.how, target.how} else 1.0
             yield Candidate(predicate, actor, target, sent, trigger, frame.route, confidence, location)
+
+
+def _contact_frame(document: Document, trigger: Token, predicate: str, is_noun: bool) -> Frame | None:
+    """The trigger's frame, or None when it is blocked (hedged away, denied, or an event that
+    merely follows another)."""
+    if modality.noun_blocked(trigger) if is_noun else modality.blocked(trigger):
+        return None
+    frame = noun_frame(trigger) if is_noun else verb_frame(trigger)
+    if not is_noun and not frame.themes and frame.route != "passive":
+        frame = _prepositional_theme(frame, predicate)
+    if is_noun and predicate == "escorted":
+        frame = _escort_of_fighters(document, frame)
+    if modality.denied(*frame.themes, *(frame.agents if frame.route != "passive" else ())):
+        return None
+    if not is_noun and any(is_event_reference(h) for h in (*frame.agents, *frame.themes) if h.pos_ != "PRON"):
+        return None  # "the drills followed a visit to Taipei": events follow each other in time
+    return frame
 
 
 def _implicit_target(document: Document, trigger: Token, actors: list[Argument]) -> list[Argument]:

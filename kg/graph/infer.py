@@ -13,7 +13,8 @@ The result is deterministic and computed in one pass over the data.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, URIRef
 from rdflib.term import Node
@@ -41,53 +42,77 @@ def _closure(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:
     return closed
 
 
-def inferred_triples(data: Graph, ontology: Graph) -> Graph:
-    """The triples RDFS (plus inverse/symmetric properties) adds to `data` under `ontology`."""
+@dataclass(frozen=True)
+class _Schema:
+    """What the entailments read from the ontology (and any hierarchy the data states)."""
+
+    supers: dict[Node, set[Node]]  # class -> every super-class
+    super_props: dict[Node, set[Node]]  # property -> every super-property
+    domains: dict[Node, set[Node]]  # the ontology's own properties only
+    ranges: dict[Node, set[Node]]
+    inverses: dict[Node, Node]  # both ways
+    symmetric: set[Node]
+
+
+def _schema(data: Graph, ontology: Graph) -> _Schema:
     schema = Graph()
     for triple in ontology:
         schema.add(triple)
-    for triple in data.triples((None, RDFS.subClassOf, None)):
-        schema.add(triple)
-    for triple in data.triples((None, RDFS.subPropertyOf, None)):
-        schema.add(triple)
-    supers = _closure((s, o) for s, o in schema.subject_objects(RDFS.subClassOf))
-    super_props = _closure((s, o) for s, o in schema.subject_objects(RDFS.subPropertyOf))
+    for prop in (RDFS.subClassOf, RDFS.subPropertyOf):
+        for triple in data.triples((None, prop, None)):
+            schema.add(triple)
     own = ONTOLOGY_IRI + "#"
-    domains = {
-        p: set(schema.objects(p, RDFS.domain))
-        for p in schema.subjects(RDFS.domain, None)
-        if str(p).startswith(own)
-    }
-    ranges = {
-        p: set(schema.objects(p, RDFS.range))
-        for p in schema.subjects(RDFS.range, None)
-        if str(p).startswith(own)
-    }
-    inverses = {s: o for s, o in schema.subject_objects(OWL.inverseOf)}
-    inverses.update({o: s for s, o in list(inverses.items())})
-    symmetric = set(schema.subjects(RDF.type, OWL.SymmetricProperty))
 
+    def own_values(prop: URIRef) -> dict[Node, set[Node]]:
+        return {
+            p: set(schema.objects(p, prop)) for p in schema.subjects(prop, None) if str(p).startswith(own)
+        }
+
+    inverses: dict[Node, Node] = dict(schema.subject_objects(OWL.inverseOf))
+    inverses.update({o: s for s, o in list(inverses.items())})
+    return _Schema(
+        supers=_closure(schema.subject_objects(RDFS.subClassOf)),
+        super_props=_closure(schema.subject_objects(RDFS.subPropertyOf)),
+        domains=own_values(RDFS.domain),
+        ranges=own_values(RDFS.range),
+        inverses=inverses,
+        symmetric=set(schema.subjects(RDF.type, OWL.SymmetricProperty)),
+    )
+
+
+def _entailed_by(s: Node, p: Node, o: Node, schema: _Schema) -> Iterator[tuple[Node, Node, Node]]:
+    """What one data triple entails: super-properties, inverse and symmetric statements, and the
+    classes of its subject and object (domains and ranges). A blank node class (a union)
+    entails no single class."""
+    for sup in schema.super_props.get(p, ()):
+        if isinstance(sup, URIRef):
+            yield s, sup, o
+    if isinstance(o, URIRef):
+        if p in schema.inverses:
+            yield o, schema.inverses[p], s
+        if p in schema.symmetric:
+            yield o, p, s
+        for cls in schema.ranges.get(p, ()):
+            if isinstance(cls, URIRef):
+                yield o, RDF.type, cls
+    for cls in schema.domains.get(p, ()):
+        if isinstance(cls, URIRef):
+            yield s, RDF.type, cls
+
+
+def inferred_triples(data: Graph, ontology: Graph) -> Graph:
+    """The triples RDFS (plus inverse/symmetric properties) adds to `data` under `ontology`."""
+    schema = _schema(data, ontology)
     out = Graph()
     for s, p, o in data:
-        for sup in super_props.get(p, ()):
-            if isinstance(sup, URIRef):
-                out.add((s, sup, o))
-        if p in inverses and isinstance(o, URIRef):
-            out.add((o, inverses[p], s))
-        if p in symmetric and isinstance(o, URIRef):
-            out.add((o, p, s))
-        for cls in domains.get(p, ()):
-            if isinstance(cls, URIRef):  # a union (blank node) entails no single class
-                out.add((s, RDF.type, cls))
-        if isinstance(o, URIRef):
-            for cls in ranges.get(p, ()):
-                if isinstance(cls, URIRef):
-                    out.add((o, RDF.type, cls))
-    typed = Graph()
-    for s, _, cls in [*data.triples((None, RDF.type, None)), *out.triples((None, RDF.type, None))]:
-        typed.add((s, RDF.type, cls))
-    for s, _, cls in typed:
-        for sup in supers.get(cls, ()):
+        for triple in _entailed_by(s, p, o, schema):
+            out.add(triple)
+    typed = {
+        (s, cls)
+        for s, _, cls in (*data.triples((None, RDF.type, None)), *out.triples((None, RDF.type, None)))
+    }
+    for s, cls in typed:
+        for sup in schema.supers.get(cls, ()):
             if isinstance(sup, URIRef):
                 out.add((s, RDF.type, sup))
     for triple in list(out):
