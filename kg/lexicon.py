@@ -86,6 +86,9 @@ class Lexicon:
     place_nouns: frozenset[str]
     transparent_preps: frozenset[str]
     generic_place_nouns: frozenset[str]
+    mission_nouns: frozenset[
+        str
+    ]  # "sent to the battlegroup in Latvia": what units join; its place is the destination
     not_place_words: frozenset[str]
     base_nouns: frozenset[str]
     return_words: frozenset[str]

@@ -54,19 +54,10 @@ def deploy_candidates(document: Document, sent: Span, trigger: Token) -> Iterato
     verb_class = deploy_class(trigger)
     if verb_class is None:
         return
-    if verb_class in {"noun", "state"}:
-        if modality.noun_blocked(trigger):
-            return
-        frame = _state_frame(trigger) if verb_class == "state" else noun_frame(trigger)
-        base = 0.8
-    else:
-        if modality.blocked(trigger) or _return_trip(trigger, verb_class):
-            return
-        frame = verb_frame(trigger, verb_class)
-        if verb_class == "transitive" and not frame.themes and frame.route != "passive":
-            verb_class = "unaccusative"  # "the Eurofighters deployed to Amari": the subject moved
-            frame = verb_frame(trigger, verb_class)
-        base = 0.9 * (0.9 if modality.future(trigger) else 1.0)
+    read = _deploy_frame(trigger, verb_class)
+    if read is None:
+        return
+    frame, verb_class, base = read
     themes, confidence = _themes(document, frame, verb_class, base)
     if verb_class == "host":  # "Y hosts US troops" is a standing presence; "Y hosts the F-35s" a deployment
         themes = [t for t in themes if t.kind in {"Aircraft", "WeaponSystem"}]
@@ -86,6 +77,24 @@ def deploy_candidates(document: Document, sent: Span, trigger: Token) -> Iterato
                     * (0.75 if theme.how == "nearby" else 1.0)
                 )
                 yield Candidate("deployedTo", theme, goal, sent, trigger, frame.route, c, location)
+
+
+def _deploy_frame(trigger: Token, verb_class: str) -> tuple[Frame, str, float] | None:
+    """The trigger's frame, its class as read in this sentence and the base confidence; None
+    when the trigger is blocked (hedged away, a return trip, a launch)."""
+    if verb_class in {"noun", "state"}:
+        if modality.noun_blocked(trigger):
+            return None
+        return (_state_frame(trigger) if verb_class == "state" else noun_frame(trigger)), verb_class, 0.8
+    if modality.blocked(trigger) or _return_trip(trigger, verb_class):
+        return None
+    if verb_class == "travel" and is_passive(trigger):
+        verb_class = "transitive"  # "paratroopers were flown into Belarus": someone moved them
+    frame = verb_frame(trigger, verb_class)
+    if verb_class == "transitive" and not frame.themes and frame.route != "passive":
+        verb_class = "unaccusative"  # "the Eurofighters deployed to Amari": the subject moved
+        frame = verb_frame(trigger, verb_class)
+    return frame, verb_class, 0.9 * (0.9 if modality.future(trigger) else 1.0)
 
 
 def _return_trip(verb: Token, verb_class: str) -> bool:
@@ -192,8 +201,10 @@ def _only_military(
 def is_unit(head: Token) -> bool:
     """A military unit or vessel without a named type: "troops", "two destroyers", "the USS Ronald Reagan"."""
     lex = lexicon()
-    if head.lemma_.lower() in lex.military_nouns:
+    if head.lemma_.lower() in lex.military_nouns or head.lower_ in lex.military_nouns:
         return True
+    if head.lower_ in lex.quantity_heads:  # "dozens of paratroopers", "part of its fleet"
+        return any(is_unit(member) for member in prep_objects(head, "of"))
     words = [head, *(c for c in head.subtree if c.dep_ in {"compound", "appos", "nmod"})]
     return any(t.text in lex.ship_prefixes or t.lemma_.lower() in lex.military_nouns for t in words)
 

@@ -157,8 +157,9 @@ def _places(document: Document, head: Token) -> list[Argument]:
     only_states = head.i not in document.by_token and all(
         a.kind == "Nation" and a.token == head.i for a in found
     )
-    if only_states and lemma in lex.generic_place_nouns:
-        inner = [  # "an airfield in the Kaliningrad region", "the Lithuanian air base of Siauliai"
+    if only_states and (lemma in lex.generic_place_nouns or lemma in lex.mission_nouns):
+        inner = [  # "an airfield in the Kaliningrad region", "the Lithuanian air base of Siauliai",
+            # "to the multinational battlegroup in Latvia"
             replace(a, how="inner-place")
             for prep in children(head, "prep")
             if prep.lower_ in {"in", "at", "near", "on", "of"}
