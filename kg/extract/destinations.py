@@ -134,10 +134,23 @@ def _visit(
             if word in lex.transparent_preps:  # "for a month in Poland", "as part of a rotation to"
                 _visit(document, root, child, depth + 1, preps, found, skip)
             continue
+        if _aimed_at(node, root, word):
+            continue
         for prep in [child, *(c for c in child.conjuncts if c.dep_ == "conj" and c.lower_ in preps)]:
             for obj in children(prep, "pobj"):  # "to Poland, then to Romania"
                 rank = -preps[prep.lower_] + depth
                 found += [(rank, obj.i, arg) for arg in place_arguments(document, obj)]
+
+
+def _aimed_at(node: Token, root: Token, word: str) -> bool:
+    """ "as a deterrent to Iran", "with a message to Moscow": "to" on a noun of a transparent phrase
+    that is no movement (not a deployment noun) names whom it is aimed at, not where units go."""
+    if node is root or node.pos_ != "NOUN" or word not in {"to", "toward", "towards"}:
+        return False
+    if node.dep_ != "pobj" or node.head.lower_ not in lexicon().transparent_preps:
+        return False
+    deploy_nouns = lexicon().deploy.nouns
+    return node.lemma_.lower() not in deploy_nouns and node.lower_ not in deploy_nouns
 
 
 def place_arguments(document: Document, head: Token) -> list[Argument]:

@@ -31,8 +31,9 @@ def response_kind(token: Token) -> str | None:
     lemma = token.lemma_.lower()
     if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
         particles = words.particle_verbs.get(lemma, frozenset())
-        if lemma in words.verbs or any(
-            c.lower_ in particles for c in token.children if c.dep_ in {"prep", "prt"}
+        attached = [*token.children, *(c for o in children(token, "dobj") for c in o.children)]
+        if lemma in words.verbs or any(  # "answered the launches with drills": "with" on the object
+            c.lower_ in particles for c in attached if c.dep_ in {"prep", "prt"}
         ):
             return "verb"  # "responded", "hit back", "answered by sending more ships"
         if lemma in lex.counter_verbs:
