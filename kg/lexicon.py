@@ -86,9 +86,10 @@ class Lexicon:
     place_nouns: frozenset[str]
     transparent_preps: frozenset[str]
     generic_place_nouns: frozenset[str]
-    mission_nouns: frozenset[
-        str
-    ]  # "sent to the battlegroup in Latvia": what units join; its place is the destination
+    # "sent to the battlegroup in Latvia": what units join, whose place is the destination
+    mission_nouns: frozenset[str]
+    # "an airfield in X", "bases throughout X": prepositions naming the place inside a generic one
+    inner_place_preps: frozenset[str]
     not_place_words: frozenset[str]
     base_nouns: frozenset[str]
     return_words: frozenset[str]

@@ -175,7 +175,7 @@ def _places(document: Document, head: Token) -> list[Argument]:
             # "to the multinational battlegroup in Latvia"
             replace(a, how="inner-place")
             for prep in children(head, "prep")
-            if prep.lower_ in {"in", "at", "near", "on", "of"}
+            if prep.lower_ in lex.inner_place_preps
             for obj in children(prep, "pobj")
             for a in place_arguments(document, obj)
         ]
