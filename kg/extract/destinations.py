@@ -137,7 +137,10 @@ def _visit(
         if _aimed_at(node, root, word):
             continue
         for prep in [child, *(c for c in child.conjuncts if c.dep_ == "conj" and c.lower_ in preps)]:
-            for obj in children(prep, "pobj"):  # "to Poland, then to Romania"
+            objects = children(prep, "pobj")
+            if not objects and prep is child:  # "in and around the Leh airbase": the object is the conjunct's
+                objects = [o for c in child.conjuncts if c.dep_ == "conj" for o in children(c, "pobj")]
+            for obj in objects:  # "to Poland, then to Romania"
                 rank = -preps[prep.lower_] + depth
                 found += [(rank, obj.i, arg) for arg in place_arguments(document, obj)]
 
