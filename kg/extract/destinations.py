@@ -136,13 +136,20 @@ def _visit(
             continue
         if _aimed_at(node, root, word):
             continue
-        for prep in [child, *(c for c in child.conjuncts if c.dep_ == "conj" and c.lower_ in preps)]:
-            objects = children(prep, "pobj")
-            if not objects and prep is child:  # "in and around the Leh airbase": the object is the conjunct's
-                objects = [o for c in child.conjuncts if c.dep_ == "conj" for o in children(c, "pobj")]
-            for obj in objects:  # "to Poland, then to Romania"
-                rank = -preps[prep.lower_] + depth
-                found += [(rank, obj.i, arg) for arg in place_arguments(document, obj)]
+        found += _prep_places(document, child, depth, preps)
+
+
+def _prep_places(document: Document, child: Token, depth: int, preps: dict[str, int]) -> Found:
+    """The places a destination preposition (and the ones coordinated with it) names, ranked."""
+    out: Found = []
+    for prep in [child, *(c for c in child.conjuncts if c.dep_ == "conj" and c.lower_ in preps)]:
+        objects = children(prep, "pobj")
+        if not objects and prep is child:  # "in and around the Leh airbase": the object is the conjunct's
+            objects = [o for c in child.conjuncts if c.dep_ == "conj" for o in children(c, "pobj")]
+        for obj in objects:  # "to Poland, then to Romania"
+            rank = -preps[prep.lower_] + depth
+            out += [(rank, obj.i, arg) for arg in place_arguments(document, obj)]
+    return out
 
 
 def _aimed_at(node: Token, root: Token, word: str) -> bool:
