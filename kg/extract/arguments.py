@@ -260,6 +260,12 @@ def noun_frame(noun: Token) -> Frame:
     if noun.dep_ in {"dobj", "attr"} and governor.lemma_.lower() in lex.support_verbs:
         theme = of or benefactive or prep_objects(governor, "for", "to", "on")
         return Frame(noun, _some(subject(governor)), tuple(theme[:1]), (), "support")
+    if noun.dep_ == "nsubjpass" and governor.lemma_.lower() in lex.support_verbs:
+        agents = agents_of_passive(governor)  # "the intercept was carried out by Finnish Hornets"
+        if agents:
+            return Frame(
+                noun, tuple(agents[:1]), tuple((of or prep_objects(governor, "for", "on"))[:1]), (), "support"
+            )
     if by:
         return Frame(noun, tuple(by[:1]), tuple((of or poss)[:1]), (), "nominal")
     # "F-16s flew escort for the bombers", parsed with the noun as root and "flew" as its modifier

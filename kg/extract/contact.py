@@ -61,6 +61,8 @@ def contact_candidates(document: Document, sent: Span, trigger: Token) -> Iterat
         targets = targets or nearest(document, trigger, "after", ACTOR_KINDS)
         if not targets and not frame.themes and actors:
             targets = _implicit_target(document, trigger, actors)
+    elif is_noun and actors and not targets and frame.route == "support":
+        targets = _implicit_target(document, trigger, actors)  # "F-16s made the initial interception"
     if not actors or not targets:
         return
     base = (0.8 if is_noun else 0.9) * (0.9 if not is_noun and modality.future(trigger) else 1.0)
@@ -94,7 +96,10 @@ def _contact_frame(document: Document, trigger: Token, predicate: str, is_noun: 
 def _implicit_target(document: Document, trigger: Token, actors: list[Argument]) -> list[Argument]:
     """ "Italian Typhoons were scrambled to intercept.": no object, so the other side's aircraft
     named before (or, failing a type, its party) is what they met."""
-    if any(c.dep_ in {"dobj", "prep", "prt"} for c in trigger.children):
+    if trigger.pos_ in {"NOUN", "PROPN"}:
+        if any(c.dep_ == "prep" and c.lower_ in {"of", "for", "on"} for c in trigger.children):
+            return []  # "the interception of ...", "provided escort for ...": an object of its own
+    elif any(c.dep_ in {"dobj", "prep", "prt"} for c in trigger.children):
         return []
     party = party_of(document, actors[0])
     hint = RoleHint("target", party, party)
