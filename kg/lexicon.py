@@ -109,6 +109,7 @@ class Lexicon:
     # phrases
     number_words: dict[str, int]
     maker_words: frozenset[str]
+    located_words: frozenset[str]  # "Lithuania-based fighters": where they are based, not whose they are
     category_nouns: dict[str, str]
     group_nouns: frozenset[str]
     quantity_heads: frozenset[str]
@@ -184,12 +185,19 @@ def parse_lexicon(data: dict[str, Any], source: str = "lexicon.json") -> Lexicon
     if unknown:
         raise KgError(f"{source}: unknown section {', '.join(unknown)}; the sections are {', '.join(GROUPS)}")
     values: dict[str, Any] = {}
+    section: dict[str, str] = {}
     for group in GROUPS:
         for key, value in data.get(group, {}).items():
             if key not in fields:
                 raise KgError(
                     f"{source}: unknown key {group}.{key}; add a field to kg.lexicon.Lexicon or remove it"
                 )
+            if key in section:
+                raise KgError(
+                    f"{source}: key {key} is in both {section[key]} and {group}; a key names one field, "
+                    "so rename one of them"
+                )
+            section[key] = group
             values[key] = _typed(key, value)
     try:
         values["triggers"] = {p: _trigger_words(e) for p, e in data["triggers"].items()}

@@ -65,3 +65,22 @@ def test_lexicon_an_unknown_section_is_an_error() -> None:
     data["extras"] = {}
     with pytest.raises(KgError, match="unknown section extras"):
         parse_lexicon(data)
+
+
+def test_lexicon_a_key_in_two_sections_is_an_error_naming_both() -> None:
+    data = _data()
+    data["phrases"]["hedges"] = ["x"]  # hedges belongs to modality
+    with pytest.raises(KgError, match="key hedges is in both phrases and modality"):
+        parse_lexicon(data)
+
+
+def test_lexicon_record_declares_each_field_once() -> None:
+    """A field declared twice in the class body silently keeps one of the two (and their comments)."""
+    import ast
+
+    tree = ast.parse((KG / "lexicon.py").read_text(encoding="utf-8"))
+    record = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Lexicon")
+    names = [
+        n.target.id for n in record.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+    ]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []

@@ -87,11 +87,15 @@ def count_of(head: Token) -> int | None:
 
 
 def is_maker(m: MentionSpan) -> bool:
-    """ "U.S.-made", "Russian-built": the maker of a platform, not its owner."""
+    """ "U.S.-made", "Russian-built", "Lithuania-based": the maker of a platform or the place it is
+    based at, not its owner."""
     doc = m.span.doc
     nxt = doc[m.span.end : m.span.end + 2]
+    lex = lexicon()
     return (
-        len(nxt) == 2 and nxt[0].text in {"-", "\u2010", "\u2013"} and nxt[1].lower_ in lexicon().maker_words
+        len(nxt) == 2
+        and nxt[0].text in {"-", "\u2010", "\u2013"}
+        and (nxt[1].lower_ in lex.maker_words or nxt[1].lower_ in lex.located_words)
     )
 
 
