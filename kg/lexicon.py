@@ -110,6 +110,7 @@ class Lexicon:
     number_words: dict[str, int]
     maker_words: frozenset[str]
     located_words: frozenset[str]  # "Lithuania-based fighters": where they are based, not whose they are
+    first_person_words: frozenset[str]  # "we", "our jets" in reported speech: the speaker's party
     category_nouns: dict[str, str]
     group_nouns: frozenset[str]
     quantity_heads: frozenset[str]

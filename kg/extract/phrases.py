@@ -16,6 +16,7 @@ from dataclasses import replace
 from spacy.tokens import Token
 
 from kg.extract import coref
+from kg.extract.attribution import governing_verbs, speaker_of
 from kg.extract.document import Argument, Document, MentionSpan, RoleHint
 from kg.lexicon import lexicon
 from kg.nlp.pipeline import KINDS
@@ -209,10 +210,25 @@ def _owner(document: Document, head: Token, mentions: list[MentionSpan]) -> str 
     of_owner = {m.key for m in document.mentions_in(_pp_tokens(head, "of", "from")) if m.kind == "Nation"}
     if len(of_owner) == 1:
         return next(iter(of_owner))
+    if not owners and any(c.lower_ in lexicon().first_person_words for c in children(head, "poss")):
+        return first_person_party(document, head)  # "our fighters", said by the Polish command
     possessive = [c for c in children(head, "poss") if c.lower_ in lexicon().possessive_pronouns]
     if possessive and not owners:  # "its pilots": the one party that acted in the sentence before
         actors = document.actors_before(head.sent.start)
         return actors[0] if len(actors) == 1 and actors[0].startswith("nation:") else None
+    return None
+
+
+def first_person_party(document: Document, head: Token) -> str | None:
+    """The party of whoever says "we" or "our ...": the speaker of the speech verb the phrase is
+    reported by ("'Our jets intercepted two Su-24s,' the Danish ministry said" -> Denmark)."""
+    for verb, _ in governing_verbs(head):
+        speaker = speaker_of(verb)
+        if speaker is None:
+            continue
+        parties = {m.key for m in document.mentions_in(core_tokens(speaker)) if m.kind == "Nation"}
+        if len(parties) == 1:
+            return next(iter(parties))
     return None
 
 
@@ -293,6 +309,11 @@ def _parties_by_reference(
         return [Argument(of_parties[0].key, of_parties[0].kind, head.i, count, how="of-phrase")]
     if operator is not None and category:  # "its jets": the party the pronoun refers to
         return [Argument(operator, "Nation", head.i, count, how="possessive")]
+    if head.pos_ == "PRON" and head.lower_ in lex.first_person_words:
+        speaker = first_person_party(document, head)  # "'We intercepted them,' a Danish spokesman said"
+        return (
+            [Argument(speaker, "Nation", head.i, count, via_context=True, how="speaker")] if speaker else []
+        )
     pronoun = head.pos_ == "PRON" and head.lower_ in lex.pronouns
     if pronoun and coref.refers_to_unnamed_group(document, head):
         return []
