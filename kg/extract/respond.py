@@ -205,11 +205,25 @@ def _noun_candidates(document: Document, sent: Span, noun: Token) -> Iterator[Ca
             if a.key not in exclude
         ]
         if not targets:
+            targets = _clause_before(document, sent, noun, exclude)
+        if not targets:
             targets = earlier_actors(document, sent, _with_allies(document, exclude))
         confidence = 0.7
     else:
         return
     yield from _pairs(actors, targets, sent, noun, "nominal", confidence)
+
+
+def _clause_before(document: Document, sent: Span, noun: Token, exclude: set[str]) -> list[Argument]:
+    """ "Moscow blamed Warsaw for the escalation and sent troops to Belarus in reply": the parties
+    of the sentence before the clause "in reply" belongs to (not its own objects or places)."""
+    verb = noun.head.head
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return []
+    before = [t for t in sent if t.i < verb.left_edge.i]
+    return [
+        replace(a, how="clause-before") for a in parties_in(document, before, exclude) if a.key not in exclude
+    ]
 
 
 def _not_the_stimulus(
