@@ -216,8 +216,15 @@ def _add_weapon(gaz: Gazetteer, entry: dict) -> None:
         wikidata=_wikidata(entry),
         operators=tuple(nation_key(i) for i in entry.get("operators") or []),
     )
-    gaz.surfaces += [Surface(n, key, "WeaponSystem") for n in [entry["name"], *aliases]]
-    gaz.surfaces += [Surface(n, key, "WeaponSystem", "context") for n in _strings(entry, "context_names")]
+    names = [entry["name"], *aliases]
+    gaz.surfaces += [Surface(n, key, "WeaponSystem") for n in [*names, *_plurals(names)]]
+    context = list(_strings(entry, "context_names"))
+    gaz.surfaces += [Surface(n, key, "WeaponSystem", "context") for n in [*context, *_plurals(context)]]
+
+
+def _plurals(names: list[str]) -> list[str]:
+    """ "S-400s", "Iskanders", "Patriots": a system's names in the plural (names ending in s stay)."""
+    return [n + "s" for n in names if n[-1:].isalnum() and n[-1:] not in "sS"]
 
 
 def _add_sea(gaz: Gazetteer, entry: dict) -> None:

@@ -391,3 +391,12 @@ def test_gazetteer_ship_prefix_is_a_party_only_before_a_capitalised_name():
     result = extractor.article(Article("ships", text))
     mentions = [(m.text, m.key) for m in result.mentions if m.key == "nation:IT"]
     assert mentions == [("ITS", "nation:IT")]
+
+
+def test_gazetteer_weapon_systems_are_named_in_the_plural_too() -> None:
+    from kg.gazetteer import default_gazetteer
+
+    surfaces = {(s.text, s.key) for s in default_gazetteer().surfaces if s.kind == "WeaponSystem"}
+    assert ("S-400s", "weapon:s-400") in surfaces
+    assert ("Iskanders", "weapon:iskander") in surfaces
+    assert not any(text.endswith("Ss") or text.endswith("ss") for text, _ in surfaces)  # "HIMARS" stays
