@@ -97,9 +97,14 @@ def test_nlp_aircraft_by_designation_plural_manufacturer_nickname(nlp, text, sur
         ("Four Typhoons were scrambled.", "aircraft:eurofighter-typhoon", True),
         ("Last year a typhoon hit Okinawa hard.", "aircraft:eurofighter-typhoon", False),
         ("The Typhoon passed south of Okinawa on Monday.", "aircraft:eurofighter-typhoon", False),
+        ("Britain will station Typhoons in Romania.", "aircraft:eurofighter-typhoon", True),
+        ("On Monday Typhoons intercepted two Russian bombers.", "aircraft:eurofighter-typhoon", True),
+        ("Typhoons battered the coast all week.", "aircraft:eurofighter-typhoon", False),
     ],
 )
-def test_nlp_context_names_count_only_next_to_an_aircraft_word(nlp, text, key, found):
+def test_nlp_context_names_count_only_next_to_an_aircraft_word_or_as_a_trigger_argument(
+    nlp, text, key, found
+):
     assert (key in keys(nlp, text)) is found
 
 

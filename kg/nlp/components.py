@@ -14,6 +14,7 @@ Takes nothing at import (registration happens in `register`, called by
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import numpy
 from spacy.attrs import SENT_START
@@ -159,6 +160,8 @@ class PostureNames:
             return True  # "RAF Typhoons", "four Typhoons"
         if prev.ent_type_ == "Nation" and ent.text.endswith("s"):
             return True  # "Italian Typhoons" (but not "the Russian bear")
+        if ent.text.endswith("s") and _argument_of_trigger(ent):
+            return True  # "Britain to station Typhoons in Romania", "Typhoons intercepted the Bears"
         return prev.ent_type_ == ent.label_ and prev.ent_id_ == ent.ent_id_
 
     def _keep(self, ent: Span) -> bool:
@@ -178,6 +181,21 @@ class PostureNames:
                 return True  # "patrolled the Baltic yesterday", "entered the Baltic last week"
             return after is None or (after.pos_ not in {"NOUN", "PROPN", "ADJ"} and after.text != "-")
         return True
+
+
+def _argument_of_trigger(ent: Span) -> bool:
+    """The subject or object of a verb that intercepts, escorts, deploys or launches."""
+    root = ent.root
+    return root.dep_ in {"nsubj", "nsubjpass", "dobj"} and root.head.lemma_.lower() in _trigger_verbs()
+
+
+@cache
+def _trigger_verbs() -> frozenset[str]:
+    lex = lexicon()
+    contact = {v for words in lex.triggers.values() for v in [*words.verbs, *words.particle_verbs]}
+    deploy = lex.deploy
+    moving = {*deploy.transitive, *deploy.unaccusative, *deploy.goal_object, *deploy.travel}
+    return frozenset(contact | moving | lex.launch_verbs)
 
 
 def _type_word_follows(ent: Span, words: frozenset[str] | dict[str, str]) -> bool:
