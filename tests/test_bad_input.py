@@ -87,6 +87,10 @@ _INTERRUPTED_BUILD = """
 import os, signal, sys
 import kg.graph.store
 
+# a process started from a background job inherits SIGINT ignored, and Python then raises no
+# KeyboardInterrupt for it: restore what a terminal's Ctrl-C meets
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 load = kg.graph.store.load_store_from_trig
 
 def load_then_ctrl_c(chunks, store_dir, **options):
