@@ -43,6 +43,7 @@ class DeployWords:
     verb_preps: dict[str, frozenset[str]]  # "rotated through X", "left for X": a destination after that word
     carry_words: frozenset[str]  # "armed with": what a deployed aircraft carries is deployed too
     announce_verbs: frozenset[str]  # "the Pentagon announced that troops would be sent": it sends them
+    forcing_verbs: frozenset[str]  # "made to land at Ankara by Turkish fighters": a forced landing
     nouns: frozenset[str]
     state_nouns: frozenset[str]  # "in place", "in position"
 

@@ -98,11 +98,19 @@ def _deploy_frame(trigger: Token, verb_class: str) -> tuple[Frame, str, float] |
 
 
 def _return_trip(verb: Token, verb_class: str) -> bool:
-    """ "flew back to Guam", "headed home": going back is no deployment; nor is "sent up" (a launch)."""
+    """ "flew back to Guam", "headed home": going back is no deployment; nor is "sent up" (a launch),
+    nor a forced landing."""
     lex = lexicon()
     particles = {c.lower_ for c in verb.children if c.dep_ in {"prt", "advmod", "npadvmod"}}
     if verb_class == "transitive" and particles & lex.launch_particles:
         return True
+    if (
+        verb.lemma_.lower() == "land"
+        and verb.dep_ in {"xcomp", "advcl"}
+        and any(c.lower_ == "to" for c in verb.children)
+        and verb.head.lemma_.lower() in lex.deploy.forcing_verbs
+    ):
+        return True  # "was made to land at Ankara", "forced to land": an interception's end, no deployment
     return verb_class in {"unaccusative", "travel"} and bool(particles & lex.return_words)
 
 
