@@ -1,4 +1,5 @@
-"""Shared CLI plumbing: the -g/--graph option, library errors as one clear message and an exit code."""
+"""Shared CLI plumbing: the -g/--graph option, the query limits, library errors as one clear
+message and an exit code."""
 
 from __future__ import annotations
 
@@ -24,6 +25,21 @@ def graph_option(help: str, *, required: bool = True) -> Callable[[F], F]:
         type=click.Path(path_type=Path, file_okay=False),
         help=help,
     )
+
+
+def limit_options(timeout_s: float, timeout_help: str, memory_help: str) -> Callable[[F], F]:
+    """`--timeout-s` and `--max-memory-mb`: the limits a query's worker process is stopped at."""
+    timeout = click.option(
+        "--timeout-s", default=timeout_s, show_default=True, type=click.FloatRange(min=0.1), help=timeout_help
+    )
+    memory = click.option(
+        "--max-memory-mb", default=2048, show_default=True, type=click.IntRange(min=64), help=memory_help
+    )
+
+    def decorate(func: F) -> F:
+        return timeout(memory(func))
+
+    return decorate
 
 
 def handle_errors(func: F) -> F:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import graph_option, handle_errors
+from kg.cli.common import graph_option, handle_errors, limit_options
 from kg.errors import QueryError
 
 FORMAT_CHOICES = ["table", "csv", "tsv", "json", "ttl"]
@@ -55,19 +55,10 @@ def _list_text() -> str:
     is_flag=True,
     help="Query with RDFS inferences added (subclasses, sub-properties): `?x a pk:Aircraft` finds Bombers.",
 )
-@click.option(
-    "--timeout-s",
-    default=60.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Stop the query after this many seconds.",
-)
-@click.option(
-    "--max-memory-mb",
-    default=2048,
-    show_default=True,
-    type=click.IntRange(min=64),
-    help="Stop the query when it holds more memory than this (MiB).",
+@limit_options(
+    60.0,
+    timeout_help="Stop the query after this many seconds.",
+    memory_help="Stop the query when it holds more memory than this (MiB).",
 )
 @click.option(
     "--allow-service",

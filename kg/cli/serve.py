@@ -8,7 +8,7 @@ from types import FrameType
 
 import click
 
-from kg.cli.common import graph_option, handle_errors, warn
+from kg.cli.common import graph_option, handle_errors, limit_options, warn
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -25,19 +25,10 @@ def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
 @graph_option("OUTDIR written by `kg build` (or a store directory).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port to bind.")
-@click.option(
-    "--timeout-s",
-    default=30.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Stop a request after this many seconds (its worker process is killed).",
-)
-@click.option(
-    "--max-memory-mb",
-    default=2048,
-    show_default=True,
-    type=click.IntRange(min=64),
-    help="Stop a request whose worker holds more memory than this (MiB).",
+@limit_options(
+    30.0,
+    timeout_help="Stop a request after this many seconds (its worker process is killed).",
+    memory_help="Stop a request whose worker holds more memory than this (MiB).",
 )
 @click.option(
     "--workers",
